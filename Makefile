@@ -1,0 +1,52 @@
+# sealkeeper — every target sets itself up: a fresh machine needs only python3 (3.11+) and make.
+SHELL := /bin/bash
+PYTHON ?= python3
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(CURDIR)/$(VENV)
+export UV_PYTHON := $(shell command -v $(PYTHON))
+export UV_LINK_MODE := copy
+
+PEOPLE ?= 20000
+SEED ?= 2026
+AS_OF ?= 2026-06-30
+SEALKEEPER_HOME ?= $(CURDIR)/.sealkeeper-home
+
+.PHONY: run test lint unit bench setup clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(BIN)/sealkeeper: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+setup: $(BIN)/sealkeeper
+
+## make run: synthesise a population, run the automatic sealing scan over it, print the summary.
+run: setup
+	@mkdir -p $(SEALKEEPER_HOME)
+	$(BIN)/sealkeeper synth --people $(PEOPLE) --seed $(SEED) --as-of $(AS_OF) --out $(SEALKEEPER_HOME)/population.jsonl
+	$(BIN)/sealkeeper scan $(SEALKEEPER_HOME)/population.jsonl --as-of $(AS_OF)
+
+lint: setup
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+unit: setup
+	$(BIN)/pytest -q
+
+## make test: lint, then the whole test suite.
+test: lint unit
+
+bench: setup
+	$(BIN)/python bench/bench_scan.py
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""I/O at the edges: files of bundles, rule-pack files. The pure core never imports these."""

@@ -1,0 +1,50 @@
+"""The one error hierarchy of sealkeeper.
+
+Every error a user can see is a :class:`SealkeeperError`. Third-party errors (jsonschema, yaml, polars)
+are caught at the boundary where they arise and re-raised as one of these, with the record and the
+field named, never with personal data or a stack trace.
+"""
+
+from __future__ import annotations
+
+
+class SealkeeperError(Exception):
+    """Base of every error sealkeeper raises on purpose."""
+
+
+class BundleFormatError(SealkeeperError):
+    """A record bundle breaks format version 1. Names the bundle and the field."""
+
+    def __init__(self, bundle_id: str | None, field: str, message: str) -> None:
+        self.bundle_id = bundle_id
+        self.field = field
+        self.message = message
+        where = f"bundle {bundle_id}" if bundle_id else "bundle (no id)"
+        super().__init__(f"{where}: {field}: {message}")
+
+
+class SourceError(SealkeeperError):
+    """A file of bundles cannot be read at all (not JSON, not JSON Lines). Names file and line."""
+
+    def __init__(self, source: str, line: int | None, message: str) -> None:
+        self.source = source
+        self.line = line
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")
+
+
+class PackError(SealkeeperError):
+    """A rule pack is malformed: names the pack, the rule or parameter, and the problem."""
+
+    def __init__(self, pack: str, where: str, message: str) -> None:
+        self.pack = pack
+        self.where = where
+        super().__init__(f"rule pack {pack}: {where}: {message}")
+
+
+class ExpressionError(SealkeeperError):
+    """A rule condition in a pack cannot be parsed or refers to an unknown name."""
+
+
+class ConfigError(SealkeeperError):
+    """Settings are missing, malformed or placeholders."""

@@ -1,0 +1,187 @@
+"""Record bundles (format version 1, shared/cases/README.md): parse one JSON object into a Bundle.
+
+Validation has two layers: the JSON Schema shipped beside this module (draft 2020-12), then the checks
+that a schema cannot express (unique ids, references between events, real calendar dates, nothing after
+``as_of``). Every failure is a BundleFormatError naming the bundle id and the field, e.g.
+``events[2].offense_ids[0]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import best_match
+
+from sealkeeper.errors import BundleFormatError
+from sealkeeper.model.dates import parse_iso_date
+from sealkeeper.model.record import (
+    FOLLOW_UP_TYPES,
+    Bundle,
+    Event,
+    EventType,
+    Offense,
+    Penalty,
+    Person,
+    Sentence,
+    SentenceKind,
+    Target,
+)
+
+_EVENT_TYPES = frozenset(t.value for t in EventType)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The shipped JSON Schema of format version 1."""
+    text = resources.files("sealkeeper.formats").joinpath("bundle.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
+
+
+def _path(parts: Sequence[object]) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(bundle)"
+
+
+def _bundle_id(obj: object) -> str | None:
+    if isinstance(obj, Mapping):
+        value = obj.get("id")
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _precheck_event_types(bid: str | None, obj: Mapping[str, Any]) -> None:
+    """A clearer message than the schema's oneOf for the commonest mistake: an unknown event type."""
+    events = obj.get("events")
+    if not isinstance(events, list):
+        return
+    for i, event in enumerate(events):
+        if isinstance(event, Mapping):
+            kind = event.get("type")
+            if kind not in _EVENT_TYPES:
+                raise BundleFormatError(
+                    bid, f"events[{i}].type", f"unknown event type {kind!r}; expected one of {sorted(_EVENT_TYPES)}"
+                )
+
+
+def _schema_check(bid: str | None, obj: object) -> None:
+    error = best_match(_validator().iter_errors(obj))
+    if error is None:
+        return
+    if error.context:  # a oneOf over event kinds: report the branch that matched the event's type best
+        error = best_match(error.context)
+    raise BundleFormatError(bid, _path(error.absolute_path), error.message)
+
+
+def _date(bid: str, field: str, text: str) -> dt.date:
+    try:
+        return parse_iso_date(text)
+    except ValueError:
+        raise BundleFormatError(bid, field, f"{text!r} is not a calendar date") from None
+
+
+def _offense(raw: Mapping[str, Any]) -> Offense:
+    cats = raw.get("categories")
+    return Offense(
+        name=raw["name"],
+        statute=raw["statute"],
+        grade=raw.get("class"),
+        categories=None if cats is None else frozenset(cats),
+    )
+
+
+def _sentence(raw: Mapping[str, Any]) -> Sentence:
+    return Sentence(
+        kind=SentenceKind(raw["kind"]),
+        months=raw.get("months"),
+        days=raw.get("days"),
+        daily_rates=raw.get("daily_rates"),
+        amount=raw.get("amount"),
+        suspended=raw.get("suspended"),
+        probation_months=raw.get("probation_months"),
+        licence_months=raw.get("licence_months"),
+    )
+
+
+def _event(bid: str, i: int, raw: Mapping[str, Any]) -> Event:
+    where = f"events[{i}]"
+    penalty = raw.get("penalty")
+    return Event(
+        id=raw["id"],
+        type=EventType(raw["type"]),
+        date=_date(bid, f"{where}.date", raw["date"]),
+        offense=_offense(raw["offense"]) if "offense" in raw else None,
+        offense_ids=tuple(raw.get("offense_ids", ())),
+        sentence=_sentence(raw["sentence"]) if "sentence" in raw else None,
+        kind=raw.get("kind"),
+        conviction_id=raw.get("conviction_id"),
+        penalty=Penalty(penalty["kind"], penalty.get("days"), penalty.get("amount")) if penalty else None,
+        flags=dict(raw.get("flags", {})),
+    )
+
+
+def _references(bid: str, bundle: Bundle) -> None:
+    by_id: dict[str, tuple[int, Event]] = {}
+    for i, event in enumerate(bundle.events):
+        if event.id in by_id:
+            raise BundleFormatError(bid, f"events[{i}].id", f"duplicate event id {event.id!r}")
+        by_id[event.id] = (i, event)
+        if event.date > bundle.as_of:
+            raise BundleFormatError(
+                bid, f"events[{i}].date", f"{event.date.isoformat()} is after as_of {bundle.as_of.isoformat()}"
+            )
+        if event.date < bundle.person.birth_date:
+            raise BundleFormatError(bid, f"events[{i}].date", "is before the person's birth date")
+    for i, event in enumerate(bundle.events):
+        for j, ref in enumerate(event.offense_ids):
+            target = by_id.get(ref)
+            if target is None or target[1].type is not EventType.OFFENSE:
+                raise BundleFormatError(bid, f"events[{i}].offense_ids[{j}]", f"{ref!r} names no offense event")
+            if target[1].date > event.date:
+                raise BundleFormatError(
+                    bid, f"events[{i}].offense_ids[{j}]", f"offense {ref!r} is dated after this {event.type}"
+                )
+        if event.type in FOLLOW_UP_TYPES:
+            ref = event.conviction_id or ""
+            target = by_id.get(ref)
+            if target is None or target[1].type is not EventType.CONVICTION:
+                raise BundleFormatError(bid, f"events[{i}].conviction_id", f"{ref!r} names no conviction event")
+    if bundle.target and bundle.target.event_id and bundle.target.event_id not in by_id:
+        raise BundleFormatError(bid, "target.event_id", f"{bundle.target.event_id!r} names no event")
+    if not bundle.records():
+        raise BundleFormatError(bid, "events", "the bundle holds no record (conviction, non-prosecution, penalty …)")
+
+
+def parse_bundle(obj: object) -> Bundle:
+    """One bundle from its decoded JSON, or BundleFormatError naming the bundle id and the field."""
+    bid = _bundle_id(obj)
+    if not isinstance(obj, Mapping):
+        raise BundleFormatError(None, "(bundle)", f"expected a JSON object, got {type(obj).__name__}")
+    _precheck_event_types(bid, obj)
+    _schema_check(bid, obj)
+    assert bid is not None  # the schema requires a non-empty id  # noqa: S101
+    target = obj.get("target")
+    bundle = Bundle(
+        id=bid,
+        jurisdiction=obj["jurisdiction"],
+        as_of=_date(bid, "as_of", obj["as_of"]),
+        person=Person(_date(bid, "person.birth_date", obj["person"]["birth_date"])),
+        events=tuple(_event(bid, i, e) for i, e in enumerate(obj["events"])),
+        target=Target(target.get("event_id"), target.get("channel")) if target else None,
+    )
+    _references(bid, bundle)
+    return bundle

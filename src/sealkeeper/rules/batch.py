@@ -1,0 +1,105 @@
+"""The automatic sealing scan: a whole population decided set-based, the same way as one record.
+
+The pack's rule tree is compiled once into a chain of Polars ``when``/``then`` expressions over the
+fact columns of :mod:`sealkeeper.rules.facts_batch`; there is no Python call per record. The walk is
+the one of :class:`sealkeeper.rules.engine.CompiledPack`: for each rule (in order, for the record kinds
+it applies to) *unknown* stops with needs_review, *true* descends into the exceptions, *false* goes on.
+The result holds, per record, the status, the date and the deciding rule; reasons are produced on
+demand from the rule id (``Pack.path_to`` and ``explain.reasons``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from sealkeeper.model.decision import Status
+from sealkeeper.rules import expr
+from sealkeeper.rules.pack import Pack, Rule
+
+_DATED = (Status.SEALED, Status.ELIGIBLE_ON, Status.UNSEALED)
+
+
+class BatchPlan:
+    """A pack compiled to Polars expressions for one ``as_of``."""
+
+    def __init__(self, pack: Pack, as_of: dt.date) -> None:
+        self.pack = pack
+        self.as_of = as_of
+        params = pack.params_at(as_of)
+        self.nodes: list[Rule] = list(pack.all_rules())
+        self._index = {rule.id: i for i, rule in enumerate(self.nodes)}
+        self._when = {r.id: expr.to_polars(r.when, params, as_of) for r in self.nodes}
+        self._date = {r.id: expr.to_polars(r.date, params, as_of) for r in self.nodes if r.date is not None}
+
+    # A node code is 2*i when node i decides, 2*i+1 when node i's condition is unknown.
+    def _decided(self, rule: Rule) -> pl.Expr:
+        return pl.lit(2 * self._index[rule.id], dtype=pl.Int32)
+
+    def _unknown(self, rule: Rule) -> pl.Expr:
+        return pl.lit(2 * self._index[rule.id] + 1, dtype=pl.Int32)
+
+    def _subtree(self, rule: Rule) -> pl.Expr:
+        if not rule.exceptions:
+            return self._decided(rule)
+        chain: pl.Expr | None = None
+        for exc in rule.exceptions:
+            cond = self._when[exc.id]
+            chain = (pl.when(cond.is_null()) if chain is None else chain.when(cond.is_null())).then(
+                self._unknown(exc)
+            )
+            chain = chain.when(cond).then(self._subtree(exc))
+        assert chain is not None  # noqa: S101 - the loop ran at least once
+        return chain.otherwise(self._decided(rule))
+
+    def code(self) -> pl.Expr:
+        """The node code of each record."""
+        chain: pl.Expr | None = None
+        kind = pl.col("record_kind")
+        for rule in self.pack.rules:
+            applies = kind.is_in(sorted(rule.applies_to))
+            cond = self._when[rule.id]
+            chain = (pl.when(applies & cond.is_null()) if chain is None else chain.when(applies & cond.is_null())).then(
+                self._unknown(rule)
+            )
+            chain = chain.when(applies & cond).then(self._subtree(rule))
+        default = self._decided(self.pack.default)
+        return default if chain is None else chain.otherwise(default)
+
+    def decide(self, facts: pl.DataFrame) -> pl.DataFrame:
+        """``pid``, ``rid``, ``status``, ``date``, ``rule`` for every row of ``facts``."""
+        code = pl.col("code")
+        date_chain: pl.Expr | None = None
+        for rule in self.nodes:
+            if rule.date is None:
+                continue
+            hit = code == 2 * self._index[rule.id]
+            date_chain = (pl.when(hit) if date_chain is None else date_chain.when(hit)).then(self._date[rule.id])
+        raw_date = pl.lit(None, dtype=pl.Date) if date_chain is None else date_chain.otherwise(None)
+        outcome = pl.col("code").replace_strict(
+            {2 * i: r.outcome.value for i, r in enumerate(self.nodes)}, default=Status.NEEDS_REVIEW.value
+        )
+        needs_date = outcome.is_in([s.value for s in _DATED])
+        missing_date = needs_date & pl.col("raw_date").is_null()
+        status = (
+            pl.when((code % 2 == 1) | missing_date)
+            .then(pl.lit(Status.NEEDS_REVIEW.value))
+            .when((outcome == Status.SEALED.value) & (pl.col("raw_date") > self.as_of))
+            .then(pl.lit(Status.ELIGIBLE_ON.value))
+            .otherwise(outcome)
+        )
+        rule_ids = code.floordiv(2).replace_strict(dict(enumerate(r.id for r in self.nodes)), return_dtype=pl.Utf8)
+        return (
+            facts.lazy()
+            .with_columns(self.code().alias("code"))
+            .with_columns(raw_date.alias("raw_date"))
+            .select(
+                "pid",
+                "rid",
+                status.alias("status"),
+                pl.when(needs_date & ~missing_date & (code % 2 == 0)).then(pl.col("raw_date")).alias("date"),
+                rule_ids.alias("rule"),
+            )
+            .collect()
+        )

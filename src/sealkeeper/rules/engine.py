@@ -1,0 +1,157 @@
+"""The rules engine for one record: default logic over a pack's rules, three-valued, clock-free.
+
+``evaluate_record`` walks the pack's rules in order. A rule whose condition is false is skipped; one
+whose condition is unknown stops the walk with ``needs_review`` and the rule's question; one that holds
+decides, unless one of its exceptions holds (recursively). A ``sealed`` outcome dated after ``as_of`` is
+reported as ``eligible_on`` that date. The engine never reads the clock: ``as_of`` is always passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from sealkeeper.model.decision import AGGREGATE_PRECEDENCE, Decision, PackRef, Status
+from sealkeeper.model.record import Bundle, Event
+from sealkeeper.rules import expr
+from sealkeeper.rules.facts import StatuteResolver, record_facts
+from sealkeeper.rules.pack import Pack, Rule
+from sealkeeper.rules.statutes import cn_resolver, generic_resolver
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the rule walk found: the deciding chain, the status and date."""
+
+    path: tuple[str, ...]
+    status: Status
+    date: dt.date | None
+    question: str | None  # rule id whose question must be answered, for needs_review
+
+
+class CompiledPack:
+    """A pack with its conditions compiled for one ``as_of`` (parameters are fixed per day)."""
+
+    def __init__(self, pack: Pack, as_of: dt.date) -> None:
+        self.pack = pack
+        self.as_of = as_of
+        self.params = pack.params_at(as_of)
+        self._when = {r.id: expr.to_python(r.when, self.params) for r in pack.all_rules()}
+        self._date = {r.id: expr.to_python(r.date, self.params) for r in pack.all_rules() if r.date is not None}
+
+    def decide(self, facts: Mapping[str, object]) -> Outcome:
+        kind = facts["record_kind"]
+        for rule in self.pack.rules:
+            if kind not in rule.applies_to:
+                continue
+            holds = self._when[rule.id](facts)
+            if holds is False:
+                continue
+            if holds is None:
+                return Outcome((rule.id,), Status.NEEDS_REVIEW, None, rule.id)
+            return self._descend(rule, (rule.id,), facts)
+        return self._finish(self.pack.default, (self.pack.default.id,), facts)
+
+    def _descend(self, rule: Rule, path: tuple[str, ...], facts: Mapping[str, object]) -> Outcome:
+        for exc in rule.exceptions:
+            holds = self._when[exc.id](facts)
+            if holds is False:
+                continue
+            if holds is None:
+                return Outcome((*path, exc.id), Status.NEEDS_REVIEW, None, exc.id)
+            return self._descend(exc, (*path, exc.id), facts)
+        return self._finish(rule, path, facts)
+
+    def _finish(self, rule: Rule, path: tuple[str, ...], facts: Mapping[str, object]) -> Outcome:
+        if rule.outcome is Status.NEEDS_REVIEW:
+            return Outcome(path, Status.NEEDS_REVIEW, None, rule.id)
+        if rule.date is None:
+            return Outcome(path, rule.outcome, None, None)
+        day = self._date[rule.id](facts)
+        if not isinstance(day, dt.date):
+            return Outcome(path, Status.NEEDS_REVIEW, None, rule.id)
+        if rule.outcome is Status.SEALED and day > self.as_of:
+            return Outcome(path, Status.ELIGIBLE_ON, day, None)
+        return Outcome(path, rule.outcome, day, None)
+
+
+@lru_cache(maxsize=64)
+def compiled(pack: Pack, as_of: dt.date) -> CompiledPack:
+    return CompiledPack(pack, as_of)
+
+
+def resolver_for(pack: Pack) -> StatuteResolver:
+    catalogue = pack.extras.get("criminal_law")
+    return cn_resolver(catalogue) if catalogue is not None else generic_resolver
+
+
+def input_hash(bundle: Bundle, record_id: str | None, pack: PackRef) -> str:
+    """SHA-256 over the canonical JSON of everything the decision depends on (notes excluded)."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, frozenset | set):
+            return sorted(value)  # type: ignore[type-var]
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in value.items()}
+        if hasattr(value, "__slots__"):
+            return {s: plain(getattr(value, s)) for s in value.__slots__}
+        return value
+
+    payload = {
+        "jurisdiction": bundle.jurisdiction,
+        "as_of": bundle.as_of.isoformat(),
+        "birth_date": bundle.person.birth_date.isoformat(),
+        "events": sorted((plain(e) for e in bundle.events), key=lambda e: str(e["id"])),  # type: ignore[index]
+        "record": record_id,
+        "pack": [pack.id, pack.version],
+    }
+    canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def evaluate_record(pack: Pack, bundle: Bundle, record: Event, as_of: dt.date | None = None) -> Decision:
+    """The decision on one record of the bundle, on ``as_of`` (default: the bundle's own as_of)."""
+    day = as_of or bundle.as_of
+    facts = record_facts(bundle, record, resolver_for(pack), day)
+    outcome = compiled(pack, day).decide(facts)
+    return Decision(
+        status=outcome.status,
+        date=outcome.date,
+        rules=outcome.path,
+        pack=pack.ref,
+        input_hash=input_hash(bundle, record.id, pack.ref),
+        record_id=record.id,
+        questions=(outcome.question,) if outcome.question else (),
+    )
+
+
+def evaluate_bundle(pack: Pack, bundle: Bundle) -> Decision:
+    """The decision about the bundle's target, its only record, or all its records together."""
+    target = bundle.target.event_id if bundle.target else None
+    if target is not None:
+        return evaluate_record(pack, bundle, bundle.event(target))
+    decisions = [evaluate_record(pack, bundle, r) for r in bundle.records()]
+    if len(decisions) == 1:
+        return decisions[0]
+    return aggregate(decisions, bundle, pack.ref)
+
+
+def aggregate(decisions: list[Decision], bundle: Bundle, ref: PackRef) -> Decision:
+    """All records together: the worst status wins (AGGREGATE_PRECEDENCE); the latest date of that status."""
+    for status in AGGREGATE_PRECEDENCE:
+        same = [d for d in decisions if d.status is status]
+        if not same:
+            continue
+        dates = [d.date for d in same if d.date is not None]
+        rules = tuple(dict.fromkeys(r for d in same for r in d.rules))
+        questions = tuple(dict.fromkeys(q for d in same for q in d.questions))
+        return Decision(status, max(dates) if dates else None, rules, ref, input_hash(bundle, None, ref), None, questions)
+    raise ValueError("no decisions to aggregate")
