@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from bisect import bisect
 from typing import NamedTuple
 
 # Eras (first day of each): before Amendment VIII, before Amendment IX, 2015-11 .. 2018, 2019-2020, 2021 on.
@@ -119,7 +120,7 @@ def _c(name: str, art: str, prof: str, w: _W, since: int = _OLD) -> Crime:
 
 
 CRIMES: tuple[Crime, ...] = (
-    _c("危险驾驶罪", "133之一", "dui", (0, 10, 17, 24, 25), _A8),
+    _c("危险驾驶罪", "133之一", "dui", (0, 10, 17, 26, 28), _A8),
     _c("盗窃罪", "264", "theft", (24, 22, 20, 17, 14)),
     _c("诈骗罪", "266", "fraud", (4, 4, 5, 6, 7)),
     _c("帮助信息网络犯罪活动罪", "287之二", "helping", (0, 0, 0.3, 2, 8), _A9),
@@ -208,6 +209,16 @@ ADMIN_CUM = _cum([a[1] for a in ADMIN])
 ADMIN_NEW_LAW = dt.date(2026, 1, 1).toordinal()
 
 
+def ri(rng: random.Random, lo: int, hi: int) -> int:
+    """A uniform integer in lo..hi (a faster stand-in for ``randint``; deterministic for a seed)."""
+    return lo + int(rng.random() * (hi - lo + 1))
+
+
+def pick(rng: random.Random, cum: tuple[float, ...]) -> int:
+    """An index drawn with cumulative weights ``cum`` (as ``random.choices`` does, one draw)."""
+    return bisect(cum, rng.random() * cum[-1], 0, len(cum) - 1)
+
+
 def money(rng: random.Random, lo: int, hi: int) -> int:
     """An amount in CNY, rounded to 100 or 1000, skewed to the low end."""
     step = 1000 if lo >= 1000 else 100
@@ -236,7 +247,7 @@ def sentence(rng: random.Random, prof: Profile, juvenile: bool) -> dict[str, obj
     if kind in (FT, CD) and months <= 36 and rng.random() < p_sus:
         s["suspended"] = True
         lo, hi = (max(2, months), 12) if kind == CD else (max(12, months), 60)
-        s["probation_months"] = rng.randint(lo, max(lo, min(hi, 2 * months + 2)))
+        s["probation_months"] = ri(rng, lo, max(lo, min(hi, 2 * months + 2)))
     return s
 
 
@@ -246,7 +257,7 @@ def admin_penalty(rng: random.Random, day: int) -> tuple[str, str, dict[str, obj
     if rng.random() < 0.12:
         statute = "道路交通安全法第91条"
         if day < ERA_STARTS[0] and rng.random() < 0.3:
-            name, penalty = "醉酒后驾驶机动车", {"kind": "detention", "days": rng.randint(5, 15),
+            name, penalty = "醉酒后驾驶机动车", {"kind": "detention", "days": ri(rng, 5, 15),
                                               "amount": money(rng, 500, 2000)}
         elif day < ERA_STARTS[0]:
             name, penalty = "饮酒后驾驶机动车", {"kind": "fine", "amount": money(rng, 200, 500)}
@@ -256,7 +267,7 @@ def admin_penalty(rng: random.Random, day: int) -> tuple[str, str, dict[str, obj
         else:
             name, penalty = "饮酒后驾驶机动车", {"kind": "fine", "amount": money(rng, 1000, 2000)}
     else:
-        name, _, (p_warn, p_fine, _), fine, days = rng.choices(ADMIN, cum_weights=ADMIN_CUM)[0]
+        name, _, (p_warn, p_fine, _), fine, days = ADMIN[pick(rng, ADMIN_CUM)]
         statute = "治安管理处罚法（2025年修订）" if day >= ADMIN_NEW_LAW else "治安管理处罚法"
         u = rng.random()
         if u < p_warn:
@@ -264,5 +275,5 @@ def admin_penalty(rng: random.Random, day: int) -> tuple[str, str, dict[str, obj
         elif u < p_warn + p_fine:
             penalty = {"kind": "fine", "amount": money(rng, *fine)}
         else:
-            penalty = {"kind": "detention", "days": rng.randint(*days)}
+            penalty = {"kind": "detention", "days": ri(rng, *days)}
     return name, statute, penalty

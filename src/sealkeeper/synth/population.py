@@ -12,8 +12,8 @@ and sentence mix is in ``catalog.py``):
 * 70% of people have a criminal case, 30% only administrative (治安) penalties; 18% of the former also have
   治安 penalties. 12% of 治安 penalties are road-traffic ones (道路交通安全法第91条: 饮酒/醉酒驾驶; drunk
   driving became a crime on 2011-05-01). Statute "治安管理处罚法（2025年修订）" from 2026-01-01.
-* Offence dates 2010-01-01 .. as_of, denser in later years (case numbers grew). Adults are 18-75 at the
-  first offence (mode ~32); 4.5% of offenders start as juveniles (mode ~17), 14-15-year-olds only for the
+* Offence dates 2010-01-01 .. as_of, denser in later years (case numbers grew). Adults are 18-68 at the
+  first offence (mode ~27); 4.5% of offenders start as juveniles (mode ~17), 14-15-year-olds only for the
   gravest crimes (刑法第17条); 15% of these have offences straddling the 18th birthday, judged in one
   conviction, with ``flags.main_conduct_before_18`` in 60% of them. Age counts from the day after the
   birthday (SPC 2006 解释 Art. 2); offences never fall on a 14th or (for straddles) 18th birthday, and
@@ -49,6 +49,8 @@ _EXPECTED: dict[str, object] = {"status": "needs_review", "date": None, "citatio
                                  "reason": "synthetic record; outcome not given"}
 _ISO: dict[int, str] = {}
 _BY_DAY = attrgetter("day")
+_DAY = dt.timedelta(days=1)
+_EIDS = tuple(f"e{i}" for i in range(100))
 
 
 def _iso(day: int) -> str:
@@ -89,11 +91,12 @@ class _Case:
 class _P:
     """One person being generated."""
 
-    __slots__ = ("as_of", "birth", "cases", "evs", "hi", "lo", "rng")
+    __slots__ = ("as_of", "b16", "b18", "birth", "cases", "evs", "hi", "lo", "rng")
 
     def __init__(self, rng: random.Random, as_of: int, lo: int) -> None:
         self.rng, self.as_of, self.lo, self.hi = rng, as_of, lo, as_of - 45
         self.birth = dt.date(2000, 1, 1)
+        self.b16 = self.b18 = 0  # 16th and 18th birthdays (ordinal days), set by _birth
         self.evs: list[_Ev] = []
         self.cases: list[_Case] = []
 
@@ -105,10 +108,6 @@ class _P:
         b = self.birth
         return dt.date(b.year + years, b.month, b.day).toordinal()
 
-    def age(self, day: int) -> int:
-        """Completed years on ``day``, counted from the day after the birthday (SPC 2006 解释 Art. 2)."""
-        d, b = dt.date.fromordinal(day - 1), self.birth
-        return d.year - b.year - ((d.month, d.day) < (b.month, b.day))
 
 
 def _months(s: dict[str, object], key: str = "months") -> int:
@@ -117,7 +116,9 @@ def _months(s: dict[str, object], key: str = "months") -> int:
 
 
 def _draw_day(rng: random.Random, lo: int, hi: int) -> int:
-    return lo + int(rng.triangular(0, hi - lo, 0.8 * (hi - lo)))
+    """A day in lo..hi, density rising linearly to 2.3 times as high at hi (more cases in later years)."""
+    u = rng.random()
+    return lo + int((u if rng.random() < 0.6 else u ** 0.5) * (hi - lo))
 
 
 def _birth(p: _P, day: int, ages: tuple[float, float, float], limits: tuple[int, int | None]) -> None:
@@ -126,43 +127,47 @@ def _birth(p: _P, day: int, ages: tuple[float, float, float], limits: tuple[int,
     ``ages`` = (lo, hi, mode) in days of a triangular draw; ``limits`` = (min_age, max_age) in years.
     """
     min_age, max_age = limits
-    p.birth = dt.date.fromordinal(day - int(p.rng.triangular(*ages)))
+    d = dt.date.fromordinal(day)
+    too_young = (d.year - min_age, d.month, d.day)  # born on or after this: not yet min_age on ``day``
+    too_old = (d.year - max_age, d.month, d.day) if max_age is not None else (0, 0, 0)
+    b = dt.date.fromordinal(day - int(p.rng.triangular(*ages)))
     step = -1
     while True:
-        b = p.birth
         if b.month == 2 and b.day == 29:
-            p.birth = dt.date.fromordinal(b.toordinal() + step)
-        elif day <= p.bday(min_age):
-            step, p.birth = -1, dt.date.fromordinal(b.toordinal() - 1)
-        elif max_age is not None and day >= p.bday(max_age):
-            step, p.birth = 1, dt.date.fromordinal(b.toordinal() + 1)
+            b += dt.timedelta(days=step)
+        elif too_young <= (b.year, b.month, b.day):
+            step, b = -1, b - _DAY
+        elif too_old >= (b.year, b.month, b.day):
+            step, b = 1, b + _DAY
         else:
-            return
+            break
+    p.birth = b
+    p.b16, p.b18 = p.bday(16), p.bday(18)
 
 
 def _crime(p: _P, day: int) -> cat.Crime:
-    age, rng = p.age(day), p.rng
-    if age >= 18:
-        return rng.choices(cat.CRIMES, cum_weights=cat.ADULT_CUM[bisect(cat.ERA_STARTS, day)])[0]
-    crimes, cum = cat.JUV14 if age < 16 else cat.JUV16
-    crime = rng.choices(crimes, cum_weights=cum)[0]
+    rng = p.rng
+    if day > p.b18:  # age counts from the day after the birthday (SPC 2006 解释 Art. 2)
+        return cat.CRIMES[cat.pick(rng, cat.ADULT_CUM[bisect(cat.ERA_STARTS, day)])]
+    crimes, cum = cat.JUV16 if day > p.b16 else cat.JUV14
+    crime = crimes[cat.pick(rng, cum)]
     return crime if crime.valid_from <= day else cat.THEFT
 
 
 def _case(p: _P, day: int, straddle: bool) -> _Case:
     rng, days = p.rng, [day]
     if straddle:
-        if rng.random() < 0.3 and p.bday(18) - day > 2:
-            days.append(rng.randint(day + 1, p.bday(18) - 1))
-        days.append(min(p.bday(18) + rng.randint(1, 300), p.hi))
+        if rng.random() < 0.3 and p.b18 - day > 2:
+            days.append(cat.ri(rng, day + 1, p.b18 - 1))
+        days.append(min(p.b18 + cat.ri(rng, 1, 300), p.hi))
     elif rng.random() < 0.07:
-        days.append(min(day + rng.randint(1, 120), p.hi))
+        days.append(min(day + cat.ri(rng, 1, 120), p.hi))
     crimes = [_crime(p, days[0])]
     for d in days[1:]:
-        crimes.append(crimes[0] if straddle and d > p.bday(18) and rng.random() < 0.5 else _crime(p, d))
+        crimes.append(crimes[0] if straddle and d > p.b18 and rng.random() < 0.5 else _crime(p, d))
     offs = [p.add(_Ev(d, "offense", {"offense": {"name": c.name, "statute": c.statute}}))
             for d, c in zip(days, crimes, strict=True)]
-    adult = [d > p.bday(18) for d in days]
+    adult = [d > p.b18 for d in days]
     juv_any, juv_all = not all(adult), not any(adult)
     room, r = p.as_of - days[-1], rng.random()
     prof = cat.PROFILES[crimes[0].profile]
@@ -173,20 +178,20 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
                     else "evidentiary" if u < 0.97 else "statutory")
         else:
             kind = "discretionary" if u < 0.75 else "evidentiary" if u < 0.9 else "statutory"
-        lag = rng.randint(min(60, room), min(300, room))
+        lag = cat.ri(rng, min(60, room), min(300, room))
         disp = _Ev(days[-1] + lag, "non_prosecution", {"kind": kind}, offs)
         return _Case(offs, p.add(disp), None)
     if not straddle and r < (0.331 if juv_all else 0.136):
         withdrawn = r < (0.33 if juv_all else 0.135)
         lo, hi = (20, 200) if withdrawn else (180, 540)
-        disp = _Ev(days[-1] + rng.randint(min(lo, room), min(hi, room)),
+        disp = _Ev(days[-1] + cat.ri(rng, min(lo, room), min(hi, room)),
                    "case_withdrawn" if withdrawn else "acquittal", {}, offs)
         return _Case(offs, p.add(disp), None)
     sentence = cat.sentence(rng, prof, juv_any)
     data: dict[str, object] = {"sentence": sentence}
     if juv_any and not juv_all and rng.random() < 0.6:
         data["flags"] = {"main_conduct_before_18": rng.random() < 0.5}
-    lag = rng.randint(min(prof.lag_lo, room), min(prof.lag_hi, room))
+    lag = cat.ri(rng, min(prof.lag_lo, room), min(prof.lag_hi, room))
     disp = _Ev(days[-1] + lag, "conviction", data, offs)
     case = _Case(offs, p.add(disp), sentence)
     months = _months(sentence)
@@ -195,7 +200,7 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
         end = min(_add_months(disp.day, months) - 1, disp.day + 900, p.as_of)
         if end > disp.day + 90:
             new = {"kind": cat.FT, "months": max(6, months + rng.choice((-24, -12, -6, 6, 12)))}
-            retrial = _Ev(rng.randint(disp.day + 90, end), "retrial", {"sentence": new}, conv=disp)
+            retrial = _Ev(cat.ri(rng, disp.day + 90, end), "retrial", {"sentence": new}, conv=disp)
             case.retrial = p.add(retrial)
             case.sentence = new
     return case
@@ -209,17 +214,17 @@ def _omitted_crime(p: _P, case: _Case) -> _Case | None:
         return None
     months = _months(s)
     last = min(_add_months(c1.day, months) - 1, p.as_of)
-    lo_b, hi_b = max(p.bday(14) + 1, first.day - 400), min(c1.day - 1, p.bday(18) - 1)
+    lo_b, hi_b = max(p.bday(14) + 1, first.day - 400), min(c1.day - 1, p.b18 - 1)
     if last < c1.day + 90 or hi_b < lo_b:
         return None
-    bday = rng.randint(lo_b, hi_b)
+    bday = cat.ri(rng, lo_b, hi_b)
     crime = _crime(p, bday)
     off = p.add(_Ev(bday, "offense", {"offense": {"name": crime.name, "statute": crime.statute}}))
-    m_b = rng.randint(12, 72)
+    m_b = cat.ri(rng, 12, 72)
     combined = min(240, max(months, m_b) + int(min(months, m_b) * rng.uniform(0.3, 0.8)))
     sentence: dict[str, object] = {"kind": cat.FT, "months": combined}
     refs = sorted([off, first], key=_BY_DAY)
-    c2 = p.add(_Ev(rng.randint(c1.day + 90, last), "conviction", {
+    c2 = p.add(_Ev(cat.ri(rng, c1.day + 90, last), "conviction", {
         "sentence": sentence,
         "note": "漏罪 found during execution; combined under 刑法第70条; months = 决定执行 term"}, refs))
     case.superseded = True
@@ -235,11 +240,11 @@ def _criminal(p: _P) -> None:
     straddle = juvenile and rng.random() < 0.15
     if straddle:
         _birth(p, day, (17 * _Y + 20, 18 * _Y - 5, 18 * _Y - 60), (14, 18))
-        straddle = p.bday(18) < p.hi
+        straddle = p.b18 < p.hi
     elif juvenile:
         _birth(p, day, (14 * _Y + 3, 18 * _Y - 3, 17 * _Y), (14, 18))
     else:
-        _birth(p, day, (18 * _Y + 3, 75 * _Y, 32 * _Y), (18, None))
+        _birth(p, day, (18 * _Y + 3, 68 * _Y, 27 * _Y), (18, None))
     p_next = 0.20 if juvenile else 0.13
     while len(p.cases) < 4:
         case = _case(p, day, straddle)
@@ -261,10 +266,10 @@ def _criminal(p: _P) -> None:
             break
     _completions(p)
     if rng.random() < 0.18:
-        first = max(p.lo, p.bday(16) + 1)
+        first = max(p.lo, p.b16 + 1)
         for _ in range(1 if rng.random() < 0.8 else 2):
             if first <= p.as_of:
-                _admin(p, rng.randint(first, p.as_of))
+                _admin(p, cat.ri(rng, first, p.as_of))
 
 
 def _completions(p: _P) -> None:
@@ -281,7 +286,7 @@ def _completions(p: _P) -> None:
             if revoked is not None:
                 p.add(_Ev(revoked, "probation_revoked", {}, conv=conv))
             elif rng.random() < 0.03:
-                rday = rng.randint(case.start + 30, max(case.start + 31, pend - 1))
+                rday = cat.ri(rng, case.start + 30, max(case.start + 31, pend - 1))
                 if rday <= as_of:
                     p.add(_Ev(rday, "probation_revoked", {}, conv=conv))
                     if (end := _add_months(rday, months)) <= as_of:
@@ -294,7 +299,7 @@ def _completions(p: _P) -> None:
                 end = max(end, case.retrial.day)
             if end <= as_of:
                 p.add(_Ev(end, "sentence_completed", {}, conv=conv))
-        elif kind == "fine" and rng.random() < 0.85 and (paid := case.start + rng.randint(0, 90)) <= as_of:
+        elif kind == "fine" and rng.random() < 0.85 and (paid := case.start + cat.ri(rng, 0, 90)) <= as_of:
             p.add(_Ev(paid, "fine_paid", {}, conv=conv))
 
 
@@ -312,17 +317,18 @@ def _admin_only(p: _P) -> None:
         if day > p.as_of:
             break
         _admin(p, day)
-        day += rng.randint(60, 2000)
+        day += cat.ri(rng, 60, 2000)
 
 
 def _bundle(p: _P, number: int) -> dict[str, object]:
     evs = p.evs
     evs.sort(key=_BY_DAY)
     for i, ev in enumerate(evs, 1):
-        ev.eid = f"e{i}"
+        ev.eid = _EIDS[i] if i < 100 else f"e{i}"
     out: list[dict[str, object]] = []
+    iso = _ISO
     for ev in evs:
-        d: dict[str, object] = {"id": ev.eid, "type": ev.type, "date": _iso(ev.day)}
+        d: dict[str, object] = {"id": ev.eid, "type": ev.type, "date": iso.get(ev.day) or _iso(ev.day)}
         if ev.refs is not None:
             d["offense_ids"] = [r.eid for r in ev.refs]
         if ev.conv is not None:

@@ -1,0 +1,1 @@
+"""Use cases: the only place that ties adapters (files, later the store) to the pure core."""
