@@ -19,11 +19,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sealkeeper.adapters.bundle_files import Item, iter_items, read_bundles, read_text
-from sealkeeper.adapters.packfiles import load_all
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.model.dates import parse_iso_date
 from sealkeeper.services import evaluation
+from sealkeeper.services.evaluation import Item, iter_items, load_all, read_bundles, read_text
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True)
@@ -58,7 +57,9 @@ def evaluate(file: Path, fmt: str, profile: str | None, lang: str) -> None:
     else:
         table = Table("id", "status", "date", "rule", "citation", show_lines=False)
         for r in results:
-            last = r["reasons"][-1] if r.get("reasons") else {"rule": r.get("field", ""), "citation": r.get("message", "")}
+            last = (
+                r["reasons"][-1] if r.get("reasons") else {"rule": r.get("field", ""), "citation": r.get("message", "")}
+            )
             table.add_row(str(r["id"]), r["status"], r.get("date") or "", last["rule"], last["citation"])
         Console().print(table)
     if any(r["status"] == "error" for r in results):
@@ -156,8 +157,12 @@ def packs() -> None:
     table = Table("pack", "version", "jurisdiction", "rules", "parameters", "profiles")
     for pack in load_all().values():
         table.add_row(
-            pack.id, pack.version, pack.jurisdiction, str(sum(1 for _ in pack.all_rules())),
-            str(len(pack.parameters)), ", ".join(sorted(pack.profiles)) or "-",
+            pack.id,
+            pack.version,
+            pack.jurisdiction,
+            str(sum(1 for _ in pack.all_rules())),
+            str(len(pack.parameters)),
+            ", ".join(sorted(pack.profiles)) or "-",
         )
     Console().print(table)
 
@@ -174,6 +179,6 @@ def main() -> None:
     except SealkeeperError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(2)
-    except Exception as exc:  # noqa: BLE001 - the last guard: no stack trace reaches a user
+    except Exception as exc:
         err.print(f"internal error ({type(exc).__name__}); please report it with the command you ran", markup=False)
         sys.exit(70)

@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 from jsonschema.exceptions import best_match
 
@@ -49,6 +50,17 @@ def _validator() -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
 
 
+@cache
+def _fast_validator() -> Any:
+    """The same schema compiled to Python by fastjsonschema (about 10x faster than jsonschema).
+
+    fastjsonschema knows drafts up to 7; this schema uses no 2020-12-only keyword (``$defs`` is reached by
+    JSON pointer), so it is compiled as draft 7. jsonschema stays the reference: it explains any failure.
+    """
+    draft7 = {**schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
+    return fastjsonschema.compile(draft7, formats={"date": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+
+
 def _path(parts: Sequence[object]) -> str:
     out = ""
     for part in parts:
@@ -79,9 +91,13 @@ def _precheck_event_types(bid: str | None, obj: Mapping[str, Any]) -> None:
 
 
 def _schema_check(bid: str | None, obj: object) -> None:
-    error = best_match(_validator().iter_errors(obj))
-    if error is None:
+    try:
+        _fast_validator()(obj)
         return
+    except fastjsonschema.JsonSchemaValueException as fast_error:
+        error = best_match(_validator().iter_errors(obj))
+        if error is None:  # the two validators disagree: report what the fast one saw
+            raise BundleFormatError(bid, str(fast_error.name).removeprefix("data."), fast_error.message) from None
     if error.context:  # a oneOf over event kinds: report the branch that matched the event's type best
         error = best_match(error.context)
     raise BundleFormatError(bid, _path(error.absolute_path), error.message)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from sealkeeper.model.decision import Status
 from sealkeeper.rules import expr
@@ -43,19 +44,17 @@ class BatchPlan:
     def _subtree(self, rule: Rule) -> pl.Expr:
         if not rule.exceptions:
             return self._decided(rule)
-        chain: pl.Expr | None = None
+        chain: Then | ChainedThen | None = None
         for exc in rule.exceptions:
             cond = self._when[exc.id]
-            chain = (pl.when(cond.is_null()) if chain is None else chain.when(cond.is_null())).then(
-                self._unknown(exc)
-            )
+            chain = (pl.when(cond.is_null()) if chain is None else chain.when(cond.is_null())).then(self._unknown(exc))
             chain = chain.when(cond).then(self._subtree(exc))
         assert chain is not None  # noqa: S101 - the loop ran at least once
         return chain.otherwise(self._decided(rule))
 
     def code(self) -> pl.Expr:
         """The node code of each record."""
-        chain: pl.Expr | None = None
+        chain: Then | ChainedThen | None = None
         kind = pl.col("record_kind")
         for rule in self.pack.rules:
             applies = kind.is_in(sorted(rule.applies_to))
@@ -70,7 +69,7 @@ class BatchPlan:
     def decide(self, facts: pl.DataFrame) -> pl.DataFrame:
         """``pid``, ``rid``, ``status``, ``date``, ``rule`` for every row of ``facts``."""
         code = pl.col("code")
-        date_chain: pl.Expr | None = None
+        date_chain: Then | ChainedThen | None = None
         for rule in self.nodes:
             if rule.date is None:
                 continue

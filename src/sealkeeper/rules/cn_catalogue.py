@@ -149,9 +149,7 @@ def _division(raw: object, kind: str, where: str) -> _Division:
         for item in raw_sections:
             sec = _division(item, "section", here)
             if sec.number in sections or not (first <= sec.first and sec.last <= last):
-                raise CatalogueError(
-                    here, "sections", f"section {sec.number} repeated or outside the chapter"
-                )
+                raise CatalogueError(here, "sections", f"section {sec.number} repeated or outside the chapter")
             sections[sec.number] = sec
     elif kind == "chapter":
         raise CatalogueError(here, "sections", "expected a list")
@@ -211,17 +209,13 @@ def _place(
         raise CatalogueError(where, "part", f"expected one of {list(PARTS)}, got {part!r}")
     chapter = chapters[str(part)].get(_int(m, "chapter", where))
     if chapter is None or not chapter.holds(order):
-        raise CatalogueError(
-            where, "chapter", f"no {part}-part chapter {m.get('chapter')!r} holds this article"
-        )
+        raise CatalogueError(where, "chapter", f"no {part}-part chapter {m.get('chapter')!r} holds this article")
     raw_section = m.get("section")
     if raw_section is None and not chapter.sections:
         return str(part), chapter, None
     section = chapter.sections.get(_int(m, "section", where))
     if section is None or not section.holds(order):
-        raise CatalogueError(
-            where, "section", f"chapter {chapter.number} has no section {raw_section!r} for it"
-        )
+        raise CatalogueError(where, "section", f"chapter {chapter.number} has no section {raw_section!r} for it")
     return str(part), chapter, section
 
 
@@ -239,9 +233,7 @@ def _entry(raw: object, index: int, chapters: dict[str, dict[int, _Division]]) -
     part, chapter, section = _place(m, chapters, order, where)
     culpability = _opt_str(m, "culpability", where)
     if culpability is not None and (culpability not in CULPABILITIES or part != "special"):
-        raise CatalogueError(
-            where, "culpability", f"{culpability!r}: only {sorted(CULPABILITIES)}, special part"
-        )
+        raise CatalogueError(where, "culpability", f"{culpability!r}: only {sorted(CULPABILITIES)}, special part")
     entry = ArticleEntry(
         key=key,
         part=part,

@@ -96,7 +96,7 @@ def input_hash(bundle: Bundle, record_id: str | None, pack: PackRef) -> str:
         if isinstance(value, dt.date):
             return value.isoformat()
         if isinstance(value, frozenset | set):
-            return sorted(value)  # type: ignore[type-var]
+            return sorted(str(v) for v in value)
         if isinstance(value, tuple | list):
             return [plain(v) for v in value]
         if isinstance(value, Mapping):
@@ -153,5 +153,7 @@ def aggregate(decisions: list[Decision], bundle: Bundle, ref: PackRef) -> Decisi
         dates = [d.date for d in same if d.date is not None]
         rules = tuple(dict.fromkeys(r for d in same for r in d.rules))
         questions = tuple(dict.fromkeys(q for d in same for q in d.questions))
-        return Decision(status, max(dates) if dates else None, rules, ref, input_hash(bundle, None, ref), None, questions)
+        return Decision(
+            status, max(dates) if dates else None, rules, ref, input_hash(bundle, None, ref), None, questions
+        )
     raise ValueError("no decisions to aggregate")

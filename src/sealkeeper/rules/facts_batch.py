@@ -129,7 +129,11 @@ def _conviction_pair_facts(ev: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFr
     """Each record against every other conviction of the same person: combinations, priors, later ones."""
     links = records.select("pid", "rid", pl.col("offense_ids").alias("oid")).explode("oid").drop_nulls("oid").unique()
     own = records.select(
-        "pid", "rid", pl.col("type").alias("rkind"), pl.col("date").alias("rdate"), "birth_date",
+        "pid",
+        "rid",
+        pl.col("type").alias("rkind"),
+        pl.col("date").alias("rdate"),
+        "birth_date",
         pl.col("offense_ids").list.n_unique().alias("n_own"),
     )
     convictions = records.filter(pl.col("type") == "conviction").select(
@@ -139,11 +143,15 @@ def _conviction_pair_facts(ev: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFr
         pl.col("offense_ids").list.n_unique().alias("n_theirs"),
         _term(pl.col("sentence_kind"), pl.col("months")).alias("cterm"),
     )
-    offense_dates = ev.filter(pl.col("type") == "offense").select("pid", pl.col("eid").alias("oid"), "date", "birth_date")
+    offense_dates = ev.filter(pl.col("type") == "offense").select(
+        "pid", pl.col("eid").alias("oid"), "date", "birth_date"
+    )
     minor = (pl.col("date") <= pl.col("birth_date").dt.offset_by("18y")).cast(pl.Int64)
     their_minors = (
-        links.rename({"rid": "cid"}).join(offense_dates, on=["pid", "oid"], how="inner")
-        .group_by("pid", "cid").agg(minor.sum().alias("minor_theirs"))
+        links.rename({"rid": "cid"})
+        .join(offense_dates, on=["pid", "oid"], how="inner")
+        .group_by("pid", "cid")
+        .agg(minor.sum().alias("minor_theirs"))
     )
     shared = (
         links.join(links.rename({"rid": "cid"}), on=["pid", "oid"])

@@ -9,6 +9,7 @@ condition holds decides; exceptions are tried in the order written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
@@ -112,7 +113,7 @@ class Pack:
     def with_profile(self, name: str | None) -> Pack:
         if name is not None and name not in self.profiles:
             raise PackError(self.id, "profile", f"unknown profile {name!r}; known: {sorted(self.profiles)}")
-        return Pack(**{**{f: getattr(self, f) for f in self.__slots__}, "profile": name})  # type: ignore[arg-type]
+        return dataclasses.replace(self, profile=name)
 
     def all_rules(self) -> Iterator[Rule]:
         for rule in self.rules:

@@ -34,6 +34,8 @@ def cn_resolver(catalogue: Catalogue) -> StatuteResolver:
         if entry is None or entry.repealed or entry.part != "special":
             return StatuteInfo(law="criminal_law", known=False, categories=None, culpability=None)
         culpability = entry.culpability if entry.culpability in ("intentional", "negligent") else None
-        return StatuteInfo(law="criminal_law", known=True, categories=catalogue.categories(ref), culpability=culpability)
+        return StatuteInfo(
+            law="criminal_law", known=True, categories=catalogue.categories(ref), culpability=culpability
+        )
 
     return resolve

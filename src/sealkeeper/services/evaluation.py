@@ -9,8 +9,8 @@ from typing import Any
 
 import polars as pl
 
-from sealkeeper.adapters.bundle_files import Item
-from sealkeeper.adapters.packfiles import available, load_pack
+from sealkeeper.adapters.bundle_files import Item, iter_items, read_bundles, read_text
+from sealkeeper.adapters.packfiles import available, load_all, load_pack
 from sealkeeper.errors import PackError
 from sealkeeper.model.decision import Decision
 from sealkeeper.model.record import Bundle
@@ -21,11 +21,15 @@ from sealkeeper.rules.facts_batch import record_facts
 from sealkeeper.rules.frames import to_frame
 from sealkeeper.rules.pack import Pack
 
+__all__ = ["Item", "iter_items", "load_all", "read_bundles", "read_text"]  # re-exported for the entrypoints
+
 
 def pack_for(jurisdiction: str, profile: str | None = None) -> Pack:
     """The shipped pack for a jurisdiction, with a profile switched on if one is configured."""
     if jurisdiction not in available():
-        raise PackError(jurisdiction, "(pack)", f"no rule pack for jurisdiction {jurisdiction}; available: {available()}")
+        raise PackError(
+            jurisdiction, "(pack)", f"no rule pack for jurisdiction {jurisdiction}; available: {available()}"
+        )
     pack = load_pack(jurisdiction)
     if profile is not None and profile in pack.profiles:
         return pack.with_profile(profile)

@@ -12,12 +12,12 @@ and sentence mix is in ``catalog.py``):
 * 70% of people have a criminal case, 30% only administrative (治安) penalties; 18% of the former also have
   治安 penalties. 12% of 治安 penalties are road-traffic ones (道路交通安全法第91条: 饮酒/醉酒驾驶; drunk
   driving became a crime on 2011-05-01). Statute "治安管理处罚法（2025年修订）" from 2026-01-01.
-* Offence dates 2010-01-01 .. as_of, denser in later years (case numbers grew). Adults are 18-68 at the
+* Offence dates 2010-01-01 .. as_of, density rising ~2.3x towards as_of (case numbers grew). Adults are 18-68 at the
   first offence (mode ~27); 4.5% of offenders start as juveniles (mode ~17), 14-15-year-olds only for the
   gravest crimes (刑法第17条); 15% of these have offences straddling the 18th birthday, judged in one
   conviction, with ``flags.main_conduct_before_18`` in 60% of them. Age counts from the day after the
-  birthday (SPC 2006 解释 Art. 2); offences never fall on a 14th or (for straddles) 18th birthday, and
-  nobody is born on 29 February, so ages are never ambiguous.
+  birthday (SPC 2006 解释 Art. 2): no offence falls on or before the 14th birthday, the adult offence of a
+  straddle falls after the 18th, and nobody is born on 29 February, so ages are never ambiguous.
 * Dispositions: adults 11% 不起诉 (discretionary 75%, evidentiary 15%, statutory 10%), 2.5% 撤案, 0.1%
   acquittal; juveniles 30% 不起诉 (附条件不起诉 only for minors, CPL Art. 282), 3% 撤案.
 * Sentences: see catalog.PROFILES; 缓刑 only for 拘役 or ≤ 3 years (刑法第72条), probation ≥ term, 拘役
@@ -45,10 +45,9 @@ from sealkeeper.synth import catalog as cat
 _LO = dt.date(2010, 1, 1).toordinal()
 _Y = 365.25
 _NO_COND = frozenset(("robbery", "sexual", "homicide", "drugs", "vice", "state", "terror"))
-_EXPECTED: dict[str, object] = {"status": "needs_review", "date": None, "citation": "synthetic",
-                                 "reason": "synthetic record; outcome not given"}
 _ISO: dict[int, str] = {}
 _BY_DAY = attrgetter("day")
+_ri, _tri = cat.ri, cat.tri
 _DAY = dt.timedelta(days=1)
 _EIDS = tuple(f"e{i}" for i in range(100))
 
@@ -72,11 +71,21 @@ _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class _Ev:
-    __slots__ = ("conv", "data", "day", "eid", "refs", "type")
+    """An event: ``d`` is its bundle dict, with ``id`` and the references filled in by _bundle."""
 
-    def __init__(self, day: int, type_: str, data: dict[str, object],
+    __slots__ = ("conv", "d", "day", "refs", "type")
+
+    def __init__(self, day: int, type_: str, data: dict[str, object] | None = None,
                  refs: list[_Ev] | None = None, conv: _Ev | None = None) -> None:
-        self.day, self.type, self.data, self.refs, self.conv, self.eid = day, type_, data, refs, conv, ""
+        self.day, self.type, self.refs, self.conv = day, type_, refs, conv
+        d: dict[str, object] = {"id": "", "type": type_, "date": _ISO.get(day) or _iso(day)}
+        if refs is not None:
+            d["offense_ids"] = None
+        elif conv is not None:
+            d["conviction_id"] = None
+        if data is not None:
+            d.update(data)
+        self.d = d
 
 
 class _Case:
@@ -109,7 +118,6 @@ class _P:
         return dt.date(b.year + years, b.month, b.day).toordinal()
 
 
-
 def _months(s: dict[str, object], key: str = "months") -> int:
     value = s.get(key, 0)
     return value if isinstance(value, int) else 0
@@ -130,7 +138,7 @@ def _birth(p: _P, day: int, ages: tuple[float, float, float], limits: tuple[int,
     d = dt.date.fromordinal(day)
     too_young = (d.year - min_age, d.month, d.day)  # born on or after this: not yet min_age on ``day``
     too_old = (d.year - max_age, d.month, d.day) if max_age is not None else (0, 0, 0)
-    b = dt.date.fromordinal(day - int(p.rng.triangular(*ages)))
+    b = dt.date.fromordinal(day - int(_tri(p.rng, *ages)))
     step = -1
     while True:
         if b.month == 2 and b.day == 29:
@@ -158,15 +166,16 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
     rng, days = p.rng, [day]
     if straddle:
         if rng.random() < 0.3 and p.b18 - day > 2:
-            days.append(cat.ri(rng, day + 1, p.b18 - 1))
-        days.append(min(p.b18 + cat.ri(rng, 1, 300), p.hi))
+            days.append(_ri(rng, day + 1, p.b18 - 1))
+        days.append(min(p.b18 + _ri(rng, 1, 300), p.hi))
     elif rng.random() < 0.07:
-        days.append(min(day + cat.ri(rng, 1, 120), p.hi))
+        days.append(min(day + _ri(rng, 1, 120), p.hi))
     crimes = [_crime(p, days[0])]
     for d in days[1:]:
         crimes.append(crimes[0] if straddle and d > p.b18 and rng.random() < 0.5 else _crime(p, d))
-    offs = [p.add(_Ev(d, "offense", {"offense": {"name": c.name, "statute": c.statute}}))
+    offs = [_Ev(d, "offense", {"offense": {"name": c.name, "statute": c.statute}})
             for d, c in zip(days, crimes, strict=True)]
+    p.evs.extend(offs)
     adult = [d > p.b18 for d in days]
     juv_any, juv_all = not all(adult), not any(adult)
     room, r = p.as_of - days[-1], rng.random()
@@ -178,20 +187,20 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
                     else "evidentiary" if u < 0.97 else "statutory")
         else:
             kind = "discretionary" if u < 0.75 else "evidentiary" if u < 0.9 else "statutory"
-        lag = cat.ri(rng, min(60, room), min(300, room))
+        lag = _ri(rng, min(60, room), min(300, room))
         disp = _Ev(days[-1] + lag, "non_prosecution", {"kind": kind}, offs)
         return _Case(offs, p.add(disp), None)
     if not straddle and r < (0.331 if juv_all else 0.136):
         withdrawn = r < (0.33 if juv_all else 0.135)
         lo, hi = (20, 200) if withdrawn else (180, 540)
-        disp = _Ev(days[-1] + cat.ri(rng, min(lo, room), min(hi, room)),
-                   "case_withdrawn" if withdrawn else "acquittal", {}, offs)
+        disp = _Ev(days[-1] + _ri(rng, min(lo, room), min(hi, room)),
+                   "case_withdrawn" if withdrawn else "acquittal", None, offs)
         return _Case(offs, p.add(disp), None)
     sentence = cat.sentence(rng, prof, juv_any)
     data: dict[str, object] = {"sentence": sentence}
     if juv_any and not juv_all and rng.random() < 0.6:
         data["flags"] = {"main_conduct_before_18": rng.random() < 0.5}
-    lag = cat.ri(rng, min(prof.lag_lo, room), min(prof.lag_hi, room))
+    lag = _ri(rng, min(prof.lag_lo, room), min(prof.lag_hi, room))
     disp = _Ev(days[-1] + lag, "conviction", data, offs)
     case = _Case(offs, p.add(disp), sentence)
     months = _months(sentence)
@@ -200,7 +209,7 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
         end = min(_add_months(disp.day, months) - 1, disp.day + 900, p.as_of)
         if end > disp.day + 90:
             new = {"kind": cat.FT, "months": max(6, months + rng.choice((-24, -12, -6, 6, 12)))}
-            retrial = _Ev(cat.ri(rng, disp.day + 90, end), "retrial", {"sentence": new}, conv=disp)
+            retrial = _Ev(_ri(rng, disp.day + 90, end), "retrial", {"sentence": new}, conv=disp)
             case.retrial = p.add(retrial)
             case.sentence = new
     return case
@@ -217,14 +226,14 @@ def _omitted_crime(p: _P, case: _Case) -> _Case | None:
     lo_b, hi_b = max(p.bday(14) + 1, first.day - 400), min(c1.day - 1, p.b18 - 1)
     if last < c1.day + 90 or hi_b < lo_b:
         return None
-    bday = cat.ri(rng, lo_b, hi_b)
+    bday = _ri(rng, lo_b, hi_b)
     crime = _crime(p, bday)
     off = p.add(_Ev(bday, "offense", {"offense": {"name": crime.name, "statute": crime.statute}}))
-    m_b = cat.ri(rng, 12, 72)
+    m_b = _ri(rng, 12, 72)
     combined = min(240, max(months, m_b) + int(min(months, m_b) * rng.uniform(0.3, 0.8)))
     sentence: dict[str, object] = {"kind": cat.FT, "months": combined}
     refs = sorted([off, first], key=_BY_DAY)
-    c2 = p.add(_Ev(cat.ri(rng, c1.day + 90, last), "conviction", {
+    c2 = p.add(_Ev(_ri(rng, c1.day + 90, last), "conviction", {
         "sentence": sentence,
         "note": "漏罪 found during execution; combined under 刑法第70条; months = 决定执行 term"}, refs))
     case.superseded = True
@@ -261,7 +270,7 @@ def _criminal(p: _P) -> None:
         if rng.random() >= p_next:
             break
         p_next = 0.3
-        day = free + int(rng.triangular(30, 2500, 300))
+        day = free + int(_tri(rng, 30, 2500, 300))
         if day > p.hi:
             break
     _completions(p)
@@ -269,7 +278,7 @@ def _criminal(p: _P) -> None:
         first = max(p.lo, p.b16 + 1)
         for _ in range(1 if rng.random() < 0.8 else 2):
             if first <= p.as_of:
-                _admin(p, cat.ri(rng, first, p.as_of))
+                _admin(p, _ri(rng, first, p.as_of))
 
 
 def _completions(p: _P) -> None:
@@ -284,23 +293,23 @@ def _completions(p: _P) -> None:
             revoked = next((c.disp.day for c in p.cases[i + 1:] if c.disp.type == "conviction"
                             and c.offs[0].day < pend), None)
             if revoked is not None:
-                p.add(_Ev(revoked, "probation_revoked", {}, conv=conv))
+                p.add(_Ev(revoked, "probation_revoked", conv=conv))
             elif rng.random() < 0.03:
-                rday = cat.ri(rng, case.start + 30, max(case.start + 31, pend - 1))
+                rday = _ri(rng, case.start + 30, max(case.start + 31, pend - 1))
                 if rday <= as_of:
-                    p.add(_Ev(rday, "probation_revoked", {}, conv=conv))
+                    p.add(_Ev(rday, "probation_revoked", conv=conv))
                     if (end := _add_months(rday, months)) <= as_of:
-                        p.add(_Ev(end, "sentence_completed", {}, conv=conv))
+                        p.add(_Ev(end, "sentence_completed", conv=conv))
             elif pend <= as_of:
-                p.add(_Ev(pend, "probation_completed", {}, conv=conv))
+                p.add(_Ev(pend, "probation_completed", conv=conv))
         elif kind in cat.TERMS:
             end = _add_months(case.start, months)
             if case.retrial is not None:
                 end = max(end, case.retrial.day)
             if end <= as_of:
-                p.add(_Ev(end, "sentence_completed", {}, conv=conv))
-        elif kind == "fine" and rng.random() < 0.85 and (paid := case.start + cat.ri(rng, 0, 90)) <= as_of:
-            p.add(_Ev(paid, "fine_paid", {}, conv=conv))
+                p.add(_Ev(end, "sentence_completed", conv=conv))
+        elif kind == "fine" and rng.random() < 0.85 and (paid := case.start + _ri(rng, 0, 90)) <= as_of:
+            p.add(_Ev(paid, "fine_paid", conv=conv))
 
 
 def _admin(p: _P, day: int) -> None:
@@ -317,27 +326,27 @@ def _admin_only(p: _P) -> None:
         if day > p.as_of:
             break
         _admin(p, day)
-        day += cat.ri(rng, 60, 2000)
+        day += _ri(rng, 60, 2000)
 
 
-def _bundle(p: _P, number: int) -> dict[str, object]:
+def _bundle(p: _P, number: int, as_of: str) -> dict[str, object]:
     evs = p.evs
     evs.sort(key=_BY_DAY)
-    for i, ev in enumerate(evs, 1):
-        ev.eid = _EIDS[i] if i < 100 else f"e{i}"
     out: list[dict[str, object]] = []
-    iso = _ISO
-    for ev in evs:
-        d: dict[str, object] = {"id": ev.eid, "type": ev.type, "date": iso.get(ev.day) or _iso(ev.day)}
-        if ev.refs is not None:
-            d["offense_ids"] = [r.eid for r in ev.refs]
-        if ev.conv is not None:
-            d["conviction_id"] = ev.conv.eid
-        d.update(ev.data)
+    for i, ev in enumerate(evs, 1):
+        d = ev.d
+        d["id"] = _EIDS[i] if i < 100 else f"e{i}"
         out.append(d)
-    return {"id": f"SY-{number:07d}", "jurisdiction": "CN", "as_of": _iso(p.as_of),
+    for ev in evs:
+        if ev.refs is not None:
+            ev.d["offense_ids"] = [r.d["id"] for r in ev.refs]
+        elif ev.conv is not None:
+            ev.d["conviction_id"] = ev.conv.d["id"]
+    return {"id": f"SY-{number:07d}", "jurisdiction": "CN", "as_of": as_of,
             "person": {"birth_date": p.birth.isoformat()}, "events": out,
-            "expected": dict(_EXPECTED), "interpretive": False}
+            "expected": {"status": "needs_review", "date": None, "citation": "synthetic",
+                         "reason": "synthetic record; outcome not given"},
+            "interpretive": False}
 
 
 def generate(people: int, seed: int, *, as_of: dt.date = dt.date(2026, 6, 30)) -> Iterator[dict[str, object]]:
@@ -345,13 +354,14 @@ def generate(people: int, seed: int, *, as_of: dt.date = dt.date(2026, 6, 30)) -
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     end = as_of.toordinal()
     lo = min(_LO, end - 1500)
+    as_of_iso = as_of.isoformat()
     for number in range(1, people + 1):
         p = _P(rng, end, lo)
         if rng.random() < 0.30:
             _admin_only(p)
         else:
             _criminal(p)
-        yield _bundle(p, number)
+        yield _bundle(p, number, as_of_iso)
 
 
 def write_bundles(bundles: Iterable[dict[str, object]], out: IO[str],

@@ -65,12 +65,16 @@ def test_point_10_lighter_sentences_fall_under_the_threshold(cn: Pack, sentence:
 
 @pytest.mark.parametrize("kind", ["life", "death"])
 def test_point_10_life_and_death_exceed_any_threshold(cn: Pack, kind: str) -> None:
-    b = bundle("2006-05-10", "2025-01-01", offense("e1", "2023-08-01"), conviction("e2", "2024-01-02", ["e1"], kind=kind))
+    b = bundle(
+        "2006-05-10", "2025-01-01", offense("e1", "2023-08-01"), conviction("e2", "2024-01-02", ["e1"], kind=kind)
+    )
     assert evaluate_bundle(cn, b).status is Status.NOT_SEALED
 
 
 def test_point_11_sealed_the_day_the_judgment_takes_effect(cn: Pack) -> None:
-    b = bundle("2006-05-10", "2024-01-02", offense("e1", "2023-08-01"), conviction("e2", "2024-01-02", ["e1"], months=6))
+    b = bundle(
+        "2006-05-10", "2024-01-02", offense("e1", "2023-08-01"), conviction("e2", "2024-01-02", ["e1"], months=6)
+    )
     decision = evaluate_bundle(cn, b)
     assert (decision.status, decision.date) == (Status.SEALED, day("2024-01-02"))
 
@@ -157,9 +161,20 @@ def test_point_16_a_new_adult_case_does_not_lift_the_juvenile_seal(cn: Pack) -> 
 
 @pytest.mark.parametrize(("months", "status"), [(59, Status.SEALED), (60, Status.UNSEALED)])
 def test_point_14_retrial_lifts_the_seal_at_five_years(cn: Pack, months: int, status: Status) -> None:
-    retrial = {"id": "e3", "type": "retrial", "date": "2024-06-01", "conviction_id": "e2",
-               "sentence": {"kind": "fixed_term", "months": months}}  # fmt: skip
-    b = bundle("2006-05-10", "2025-01-01", offense("e1", "2023-08-01"), conviction("e2", "2024-01-02", ["e1"], months=24), retrial)
+    retrial = {
+        "id": "e3",
+        "type": "retrial",
+        "date": "2024-06-01",
+        "conviction_id": "e2",
+        "sentence": {"kind": "fixed_term", "months": months},
+    }
+    b = bundle(
+        "2006-05-10",
+        "2025-01-01",
+        offense("e1", "2023-08-01"),
+        conviction("e2", "2024-01-02", ["e1"], months=24),
+        retrial,
+    )
     decision = evaluate_bundle(cn, b)
     assert decision.status is status
     assert decision.date == (day("2024-01-02") if status is Status.SEALED else day("2024-06-01"))
@@ -167,17 +182,23 @@ def test_point_14_retrial_lifts_the_seal_at_five_years(cn: Pack, months: int, st
 
 @pytest.mark.parametrize("statute", ["刑法第103条", "刑法第120条之一"])
 def test_point_17_no_offence_type_exclusions_for_juveniles(cn: Pack, statute: str) -> None:
-    b = bundle("2006-05-10", "2025-01-01", offense("e1", "2023-08-01", statute, "x罪"), conviction("e2", "2024-01-02", ["e1"], months=36))
+    b = bundle(
+        "2006-05-10",
+        "2025-01-01",
+        offense("e1", "2023-08-01", statute, "x罪"),
+        conviction("e2", "2024-01-02", ["e1"], months=36),
+    )
     assert evaluate_bundle(cn, b).status is Status.SEALED
 
 
 def drunk_driver(profile: str | None, cn: Pack, **sentence: object) -> object:
     sentence = sentence or {"kind": "criminal_detention", "months": 2}
     b = bundle(
-        "1990-07-07", "2026-01-01",
+        "1990-07-07",
+        "2026-01-01",
         offense("e1", "2024-01-20", "刑法第133条之一", "危险驾驶罪"),
         conviction("e2", "2024-05-10", ["e1"], **sentence),
-    )  # fmt: skip
+    )
     return evaluate_bundle(cn.with_profile(profile), b)
 
 
@@ -205,14 +226,32 @@ def test_adult_profile_thresholds(cn: Pack, profile: str, months: int, status: S
 
 def test_adult_profile_excludes_drugs_and_recidivists(cn: Pack) -> None:
     p1 = cn.with_profile("adult_p1")
-    drugs = bundle("1990-01-01", "2026-01-01", offense("e1", "2024-01-01", "刑法第347条", "贩卖毒品罪"),
-                   conviction("e2", "2024-05-01", ["e1"], months=8))  # fmt: skip
+    drugs = bundle(
+        "1990-01-01",
+        "2026-01-01",
+        offense("e1", "2024-01-01", "刑法第347条", "贩卖毒品罪"),
+        conviction("e2", "2024-05-01", ["e1"], months=8),
+    )
     assert evaluate_bundle(p1, drugs).rules[-1] == "cn.adult.excluded_category"
-    again = bundle("1990-01-01", "2026-01-01", offense("e1", "2020-01-01"), conviction("e2", "2020-05-01", ["e1"], months=6),
-                   offense("e3", "2024-01-01"), conviction("e4", "2024-05-01", ["e3"], months=6), target="e4")  # fmt: skip
+    again = bundle(
+        "1990-01-01",
+        "2026-01-01",
+        offense("e1", "2020-01-01"),
+        conviction("e2", "2020-05-01", ["e1"], months=6),
+        offense("e3", "2024-01-01"),
+        conviction("e4", "2024-05-01", ["e3"], months=6),
+        target="e4",
+    )
     assert evaluate_bundle(p1, again).rules[-1] == "cn.adult.recidivist"
-    first = bundle("1990-01-01", "2026-01-01", offense("e1", "2020-01-01"), conviction("e2", "2020-05-01", ["e1"], months=6),
-                   offense("e3", "2024-01-01"), conviction("e4", "2024-05-01", ["e3"], months=6), target="e2")  # fmt: skip
+    first = bundle(
+        "1990-01-01",
+        "2026-01-01",
+        offense("e1", "2020-01-01"),
+        conviction("e2", "2020-05-01", ["e1"], months=6),
+        offense("e3", "2024-01-01"),
+        conviction("e4", "2024-05-01", ["e3"], months=6),
+        target="e2",
+    )
     decision = evaluate_bundle(p1, first)
     assert (decision.status, decision.date) == (Status.UNSEALED, day("2024-05-01"))  # revoked by the new crime
 
@@ -224,28 +263,47 @@ def test_adult_profile_excludes_drugs_and_recidivists(cn: Pack) -> None:
         ("2026-01-01", Status.SEALED, "2026-01-01"),  # earlier decisions covered from commencement (points 3, 19)
     ],
 )
-def test_points_1_3_19_admin_penalty_around_commencement(cn: Pack, as_of: str, status: Status, date: str | None) -> None:
-    penalty = {"id": "e1", "type": "admin_penalty", "date": "2025-03-10",
-               "offense": {"name": "殴打他人", "statute": "治安管理处罚法"}, "penalty": {"kind": "detention", "days": 5}}  # fmt: skip
+def test_points_1_3_19_admin_penalty_around_commencement(
+    cn: Pack, as_of: str, status: Status, date: str | None
+) -> None:
+    penalty = {
+        "id": "e1",
+        "type": "admin_penalty",
+        "date": "2025-03-10",
+        "offense": {"name": "殴打他人", "statute": "治安管理处罚法"},
+        "penalty": {"kind": "detention", "days": 5},
+    }
     decision = evaluate_bundle(cn, bundle("2003-02-02", as_of, penalty))
     assert (decision.status, decision.date) == (status, day(date) if date else None)
 
 
 def test_point_20_road_traffic_penalty_is_outside_art_136(cn: Pack) -> None:
-    penalty = {"id": "e1", "type": "admin_penalty", "date": "2026-03-10",
-               "offense": {"name": "饮酒驾驶", "statute": "道路交通安全法第91条"}, "penalty": {"kind": "fine", "amount": 1000}}  # fmt: skip
+    penalty = {
+        "id": "e1",
+        "type": "admin_penalty",
+        "date": "2026-03-10",
+        "offense": {"name": "饮酒驾驶", "statute": "道路交通安全法第91条"},
+        "penalty": {"kind": "fine", "amount": 1000},
+    }
     decision = evaluate_bundle(cn, bundle("2003-02-02", "2026-04-01", penalty))
     assert (decision.status, decision.rules) == (Status.NOT_SEALED, ("cn.admin.other_law",))
 
 
 def test_before_2013_no_juvenile_sealing_was_in_force(cn: Pack) -> None:
-    b = bundle("1994-05-10", "2012-12-31", offense("e1", "2011-08-01"), conviction("e2", "2012-01-02", ["e1"], months=6))
+    b = bundle(
+        "1994-05-10", "2012-12-31", offense("e1", "2011-08-01"), conviction("e2", "2012-01-02", ["e1"], months=6)
+    )
     assert evaluate_bundle(cn, b).rules[-1] == "cn.juvenile.not_in_force"
 
 
 @pytest.mark.parametrize("statute", ["刑法第999条", "刑法第199条", "刑法第二百六十四条之九", "刑法第X条"])
 def test_an_unknown_statute_asks_a_person_naming_the_problem(cn: Pack, statute: str) -> None:
-    b = bundle("2006-05-10", "2025-01-01", offense("e1", "2023-08-01", statute), conviction("e2", "2024-01-02", ["e1"], months=6))
+    b = bundle(
+        "2006-05-10",
+        "2025-01-01",
+        offense("e1", "2023-08-01", statute),
+        conviction("e2", "2024-01-02", ["e1"], months=6),
+    )
     decision = evaluate_bundle(cn, b)
     assert (decision.status, decision.questions) == (Status.NEEDS_REVIEW, ("cn.data.unknown_statute",))
 

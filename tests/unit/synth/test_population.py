@@ -61,13 +61,23 @@ def consumer_problems(b: dict[str, Any]) -> Iterator[str]:
     if len(by_id) != len(events):
         yield "duplicate event ids"
     dates = {e["id"]: dt.date.fromisoformat(e["date"]) for e in events}
-    referenced: set[str] = set()
     for e in events:
         day = dates[e["id"]]
         if not birth < day <= as_of:
             yield f"{e['id']} dated {day} outside ({birth}, {as_of}]"
         if e["type"] in ("offense", "admin_penalty") and day <= _bday(birth, 14):
             yield f"{e['id']} before age 14"
+        if "sentence" in e:
+            yield from _sentence_problems(e["id"], e["sentence"])
+    yield from _reference_problems(events, by_id, dates)
+
+
+def _reference_problems(
+    events: list[dict[str, Any]], by_id: dict[str, dict[str, Any]], dates: dict[str, dt.date]
+) -> Iterator[str]:
+    referenced: set[str] = set()
+    for e in events:
+        day = dates[e["id"]]
         for ref in e.get("offense_ids", ()):
             referenced.add(ref)
             if ref not in by_id or by_id[ref]["type"] != "offense":
@@ -80,15 +90,13 @@ def consumer_problems(b: dict[str, Any]) -> Iterator[str]:
                 yield f"{e['id']} names {conv}, not a conviction"
             elif dates[conv] > day:
                 yield f"{e['id']} before its conviction"
-        if "sentence" in e:
-            yield from _sentence_problems(e["id"], e["sentence"])
     for e in events:
         if e["type"] == "offense" and e["id"] not in referenced:
             yield f"offence {e['id']} has no disposition"
 
 
 def _sentence_problems(eid: str, s: dict[str, Any]) -> Iterator[str]:
-    kind, months = s["kind"], s.get("months")
+    kind, months = s["kind"], s.get("months", 0)
     if kind in ("fixed_term", "criminal_detention", "public_surveillance") and not isinstance(months, int):
         yield f"{eid}: {kind} without months"
     bounds = {"criminal_detention": (1, 6), "public_surveillance": (3, 24), "fixed_term": (6, 240)}

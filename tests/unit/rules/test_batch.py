@@ -1,0 +1,200 @@
+"""The set-based scan gives the same decision as the single-record engine (Hypothesis, random records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sealkeeper.adapters.packfiles import load_pack
+from sealkeeper.formats.bundle import parse_bundle
+from sealkeeper.model.record import Bundle
+from sealkeeper.rules.batch import BatchPlan
+from sealkeeper.rules.engine import evaluate_record, resolver_for
+from sealkeeper.rules.facts_batch import record_facts
+from sealkeeper.rules.frames import to_frame
+from sealkeeper.rules.pack import Pack
+
+STATUTES = [
+    "刑法第264条",
+    "刑法第133条之一",
+    "刑法第347条",
+    "刑法第233条",
+    "刑法第236条",
+    "刑法第103条",
+    "刑法第120条之一",
+    "刑法第398条",
+    "刑法第999条",
+    "刑法第199条",
+    "Theft Act 1968 s.1",
+    "刑法第二百三十七条第三款",
+]
+KINDS = ["fixed_term", "criminal_detention", "public_surveillance", "fine", "exempt", "life", "death", "custody"]
+CATEGORIES = ["drug", "sexual", "traffic", "negligent", "corruption"]
+LO = dt.date(2008, 1, 1).toordinal()
+HI = dt.date(2027, 12, 31).toordinal()
+
+
+@st.composite
+def days(draw: st.DrawFn, lo: int = LO, hi: int = HI) -> dt.date:
+    return dt.date.fromordinal(draw(st.integers(lo, max(lo, hi))))
+
+
+@st.composite
+def sentences(draw: st.DrawFn) -> dict[str, Any]:
+    s: dict[str, Any] = {"kind": draw(st.sampled_from(KINDS))}
+    if draw(st.booleans()):
+        s["months"] = draw(st.sampled_from([0, 1, 6, 11, 12, 13, 35, 36, 37, 59, 60, 61, 72, 120]))
+    if draw(st.booleans()):
+        s["suspended"] = draw(st.booleans())
+    return s
+
+
+@st.composite
+def offenses(draw: st.DrawFn, eid: str, lo: int, hi: int) -> dict[str, Any]:
+    o: dict[str, Any] = {"name": "x罪", "statute": draw(st.sampled_from(STATUTES))}
+    if draw(st.integers(0, 4)) == 0:
+        o["categories"] = draw(st.lists(st.sampled_from(CATEGORIES), unique=True, max_size=2))
+    return {"id": eid, "type": "offense", "date": draw(days(lo, hi)).isoformat(), "offense": o}
+
+
+@st.composite
+def bundles(draw: st.DrawFn, number: int) -> dict[str, Any]:
+    birth = draw(days(dt.date(1985, 1, 1).toordinal(), dt.date(2008, 1, 1).toordinal()))
+    # offences from age 14 to well past 18, so the 18th birthday is often crossed
+    lo = (
+        birth.replace(year=birth.year + 14).toordinal()
+        if birth.month != 2 or birth.day != 29
+        else birth.toordinal() + 5200
+    )
+    events: list[dict[str, Any]] = []
+    convictions: list[dict[str, Any]] = []
+    for case in range(draw(st.integers(1, 3))):
+        ids = []
+        for k in range(draw(st.integers(1, 2))):
+            off = draw(offenses(f"o{case}{k}", lo, lo + 3650))
+            events.append(off)
+            ids.append(off["id"])
+        last = max(dt.date.fromisoformat(e["date"]) for e in events if e["id"] in ids)
+        when = draw(days(last.toordinal(), last.toordinal() + 900)).isoformat()
+        kind = draw(st.sampled_from(["conviction"] * 4 + ["non_prosecution", "acquittal", "case_withdrawn", "admin"]))
+        rid = f"r{case}"
+        if kind == "conviction":
+            conv: dict[str, Any] = {
+                "id": rid,
+                "type": kind,
+                "date": when,
+                "offense_ids": ids,
+                "sentence": draw(sentences()),
+            }
+            if draw(st.integers(0, 3)) == 0:
+                conv["flags"] = {"main_conduct_before_18": draw(st.booleans())}
+            events.append(conv)
+            convictions.append(conv)
+        elif kind == "admin":
+            statute = draw(st.sampled_from(["治安管理处罚法", "道路交通安全法第91条", "刑法第264条"]))
+            events.append(
+                {
+                    "id": rid,
+                    "type": "admin_penalty",
+                    "date": when,
+                    "offense": {"name": "殴打他人", "statute": statute},
+                    "penalty": {"kind": "fine"},
+                }
+            )
+        else:
+            event = {"id": rid, "type": kind, "date": when, "offense_ids": ids}
+            if kind == "non_prosecution":
+                event["kind"] = draw(st.sampled_from(["statutory", "discretionary", "evidentiary", "conditional"]))
+            events.append(event)
+    for i, conv in enumerate(convictions):
+        start = dt.date.fromisoformat(conv["date"]).toordinal()
+        follow = draw(
+            st.lists(
+                st.sampled_from(
+                    ["retrial", "sentence_completed", "probation_completed", "probation_revoked", "combine"]
+                ),
+                max_size=2,
+            )
+        )
+        for j, kind in enumerate(follow):
+            when = draw(days(start, start + 1500)).isoformat()
+            fid = f"f{i}{j}"
+            if kind == "combine":
+                extra = draw(offenses(f"x{i}{j}", lo, start + 1000))
+                extra["date"] = min(extra["date"], when)
+                events.append(extra)
+                events.append(
+                    {
+                        "id": fid,
+                        "type": "conviction",
+                        "date": when,
+                        "offense_ids": [*conv["offense_ids"], extra["id"]],
+                        "sentence": draw(sentences()),
+                    }
+                )
+            elif kind == "retrial":
+                events.append(
+                    {"id": fid, "type": kind, "date": when, "conviction_id": conv["id"], "sentence": draw(sentences())}
+                )
+            else:
+                events.append({"id": fid, "type": kind, "date": when, "conviction_id": conv["id"]})
+    as_of = max(dt.date.fromisoformat(e["date"]) for e in events)
+    return {
+        "id": f"HY-{number:04d}",
+        "jurisdiction": "CN",
+        "as_of": as_of.isoformat(),
+        "person": {"birth_date": birth.isoformat()},
+        "events": events,
+    }
+
+
+@st.composite
+def populations(draw: st.DrawFn) -> list[Bundle]:
+    raws = [draw(bundles(n)) for n in range(draw(st.integers(1, 6)))]
+    return [parse_bundle(r) for r in raws]
+
+
+def batch_decisions(pack: Pack, population: list[Bundle], as_of: dt.date) -> dict[tuple[str, str], tuple[Any, ...]]:
+    facts = record_facts(to_frame(population), resolver_for(pack), as_of)
+    out = BatchPlan(pack, as_of).decide(facts)
+    return {(r["pid"], r["rid"]): (r["status"], r["date"], r["rule"]) for r in out.iter_rows(named=True)}
+
+
+def single_decisions(pack: Pack, population: list[Bundle], as_of: dt.date) -> dict[tuple[str, str], tuple[Any, ...]]:
+    out = {}
+    for b in population:
+        for record in b.records():
+            if record.date <= as_of:
+                d = evaluate_record(pack, b, record, as_of)
+                out[(b.id, record.id)] = (d.status.value, d.date, d.rules[-1])
+    return out
+
+
+@pytest.fixture(scope="module")
+def cn() -> Pack:
+    return load_pack("CN")
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(
+    population=populations(),
+    as_of=days(dt.date(2012, 6, 1).toordinal(), dt.date(2028, 1, 1).toordinal()),
+    profile=st.sampled_from([None, "adult_p1", "adult_p3", "adult_p1_waiting3"]),
+)
+def test_batch_equals_single_record_path(
+    cn: Pack, population: list[Bundle], as_of: dt.date, profile: str | None
+) -> None:
+    pack = cn.with_profile(profile)
+    assert batch_decisions(pack, population, as_of) == single_decisions(pack, population, as_of)
+
+
+def test_batch_on_the_worked_cases_and_an_empty_population(cn: Pack) -> None:
+    as_of = dt.date(2026, 6, 1)
+    empty = record_facts(to_frame([]), resolver_for(cn), as_of)
+    assert BatchPlan(cn, as_of).decide(empty).height == 0
+    assert isinstance(empty, pl.DataFrame)
