@@ -1,4 +1,5 @@
-"""Offence, sentence and administrative-penalty mix tables for the synthetic CN population.
+"""Offence, sentence and administrative-penalty mix tables for the synthetic CN population, with the
+single draws from them (a sentence, an admin penalty, an amount) and sentence date arithmetic.
 
 All weights are APPROXIMATE, set from memory of published figures, and are meant to give a plausible
 shape, not statistics: Supreme People's Court work reports to the NPC (2012-2025), the SPC's yearly
@@ -53,8 +54,9 @@ class Profile(NamedTuple):
     lag_hi: int
 
 
-def _p(tiers: list[tuple[float, str, int, int, float]], sus: float, fine: tuple[float, int, int],
-       lag: tuple[int, int]) -> Profile:
+def _p(
+    tiers: list[tuple[float, str, int, int, float]], sus: float, fine: tuple[float, int, int], lag: tuple[int, int]
+) -> Profile:
     return Profile(tuple(Tier(*t) for t in tiers), sus, fine[0], fine[1], fine[2], lag[0], lag[1])
 
 
@@ -62,38 +64,113 @@ FT, CD, PS = "fixed_term", "criminal_detention", "public_surveillance"
 TERMS = frozenset((FT, CD, PS))
 PROFILES: dict[str, Profile] = {
     "dui": _p([(0.94, CD, 1, 6, 1.5), (0.06, "exempt", 0, 0, 0)], 0.35, (1.0, 1000, 20000), (30, 150)),
-    "theft": _p([(0.02, "exempt", 0, 0, 0), (0.08, "fine", 0, 0, 0), (0.02, PS, 3, 24, 6),
-                 (0.25, CD, 1, 6, 4), (0.55, FT, 6, 36, 8), (0.08, FT, 37, 120, 40)],
-                0.35, (0.95, 1000, 50000), (60, 300)),
-    "fraud": _p([(0.10, CD, 1, 6, 5), (0.60, FT, 6, 36, 12), (0.25, FT, 37, 120, 48),
-                 (0.05, FT, 121, 180, 130)], 0.30, (0.95, 2000, 200000), (90, 420)),
-    "helping": _p([(0.02, "fine", 0, 0, 0), (0.20, CD, 2, 6, 5), (0.78, FT, 6, 36, 8)],
-                  0.40, (0.95, 1000, 20000), (60, 300)),
-    "violence": _p([(0.02, PS, 3, 24, 8), (0.18, CD, 2, 6, 5), (0.62, FT, 6, 36, 12),
-                    (0.15, FT, 37, 120, 42), (0.03, FT, 121, 180, 126)], 0.35, (0.1, 1000, 10000), (60, 300)),
-    "drugs": _p([(0.05, CD, 3, 6, 6), (0.55, FT, 6, 36, 10), (0.28, FT, 37, 120, 60),
-                 (0.10, FT, 121, 180, 150), (0.02, "life", 0, 0, 0)], 0.05, (0.98, 1000, 100000), (90, 360)),
-    "robbery": _p([(0.15, FT, 12, 35, 24), (0.65, FT, 36, 120, 42), (0.18, FT, 121, 180, 126),
-                   (0.02, "life", 0, 0, 0)], 0.10, (0.95, 1000, 20000), (90, 360)),
-    "sexual": _p([(0.10, FT, 12, 35, 30), (0.75, FT, 36, 120, 48), (0.15, FT, 121, 180, 130)],
-                 0.03, (0.0, 0, 0), (90, 360)),
-    "vice": _p([(0.10, FT, 36, 59, 40), (0.60, FT, 60, 120, 66), (0.30, FT, 121, 180, 130)],
-               0.0, (0.98, 10000, 200000), (120, 420)),
-    "homicide": _p([(0.20, FT, 36, 120, 96), (0.65, FT, 121, 180, 160), (0.15, "life", 0, 0, 0)],
-                   0.0, (0.0, 0, 0), (150, 540)),
-    "economic": _p([(0.10, CD, 3, 6, 6), (0.60, FT, 12, 36, 24), (0.25, FT, 37, 120, 48),
-                    (0.05, FT, 121, 180, 130)], 0.40, (0.90, 10000, 500000), (150, 540)),
-    "corruption": _p([(0.05, "exempt", 0, 0, 0), (0.45, FT, 12, 36, 30), (0.35, FT, 37, 120, 60),
-                      (0.13, FT, 121, 180, 132), (0.02, "life", 0, 0, 0)],
-                     0.35, (0.99, 100000, 2000000), (180, 540)),
-    "traffic": _p([(0.10, CD, 3, 6, 6), (0.80, FT, 6, 36, 12), (0.10, FT, 37, 84, 42)],
-                  0.70, (0.0, 0, 0), (60, 300)),
-    "gambling": _p([(0.05, "fine", 0, 0, 0), (0.10, CD, 3, 6, 6), (0.55, FT, 6, 36, 18),
-                    (0.30, FT, 37, 120, 48)], 0.35, (0.95, 5000, 200000), (90, 360)),
-    "laundering": _p([(0.02, "fine", 0, 0, 0), (0.20, CD, 2, 6, 5), (0.70, FT, 6, 36, 10),
-                      (0.08, FT, 37, 84, 42)], 0.45, (0.95, 2000, 50000), (60, 300)),
-    "minor": _p([(0.03, "exempt", 0, 0, 0), (0.08, "fine", 0, 0, 0), (0.04, PS, 3, 24, 6),
-                 (0.30, CD, 1, 6, 4), (0.55, FT, 6, 36, 10)], 0.40, (0.5, 1000, 30000), (60, 300)),
+    "theft": _p(
+        [
+            (0.02, "exempt", 0, 0, 0),
+            (0.08, "fine", 0, 0, 0),
+            (0.02, PS, 3, 24, 6),
+            (0.25, CD, 1, 6, 4),
+            (0.55, FT, 6, 36, 8),
+            (0.08, FT, 37, 120, 40),
+        ],
+        0.35,
+        (0.95, 1000, 50000),
+        (60, 300),
+    ),
+    "fraud": _p(
+        [(0.10, CD, 1, 6, 5), (0.60, FT, 6, 36, 12), (0.25, FT, 37, 120, 48), (0.05, FT, 121, 180, 130)],
+        0.30,
+        (0.95, 2000, 200000),
+        (90, 420),
+    ),
+    "helping": _p(
+        [(0.02, "fine", 0, 0, 0), (0.20, CD, 2, 6, 5), (0.78, FT, 6, 36, 8)], 0.40, (0.95, 1000, 20000), (60, 300)
+    ),
+    "violence": _p(
+        [
+            (0.02, PS, 3, 24, 8),
+            (0.18, CD, 2, 6, 5),
+            (0.62, FT, 6, 36, 12),
+            (0.15, FT, 37, 120, 42),
+            (0.03, FT, 121, 180, 126),
+        ],
+        0.35,
+        (0.1, 1000, 10000),
+        (60, 300),
+    ),
+    "drugs": _p(
+        [
+            (0.05, CD, 3, 6, 6),
+            (0.55, FT, 6, 36, 10),
+            (0.28, FT, 37, 120, 60),
+            (0.10, FT, 121, 180, 150),
+            (0.02, "life", 0, 0, 0),
+        ],
+        0.05,
+        (0.98, 1000, 100000),
+        (90, 360),
+    ),
+    "robbery": _p(
+        [(0.15, FT, 12, 35, 24), (0.65, FT, 36, 120, 42), (0.18, FT, 121, 180, 126), (0.02, "life", 0, 0, 0)],
+        0.10,
+        (0.95, 1000, 20000),
+        (90, 360),
+    ),
+    "sexual": _p(
+        [(0.10, FT, 12, 35, 30), (0.75, FT, 36, 120, 48), (0.15, FT, 121, 180, 130)], 0.03, (0.0, 0, 0), (90, 360)
+    ),
+    "vice": _p(
+        [(0.10, FT, 36, 59, 40), (0.60, FT, 60, 120, 66), (0.30, FT, 121, 180, 130)],
+        0.0,
+        (0.98, 10000, 200000),
+        (120, 420),
+    ),
+    "homicide": _p(
+        [(0.20, FT, 36, 120, 96), (0.65, FT, 121, 180, 160), (0.15, "life", 0, 0, 0)], 0.0, (0.0, 0, 0), (150, 540)
+    ),
+    "economic": _p(
+        [(0.10, CD, 3, 6, 6), (0.60, FT, 12, 36, 24), (0.25, FT, 37, 120, 48), (0.05, FT, 121, 180, 130)],
+        0.40,
+        (0.90, 10000, 500000),
+        (150, 540),
+    ),
+    "corruption": _p(
+        [
+            (0.05, "exempt", 0, 0, 0),
+            (0.45, FT, 12, 36, 30),
+            (0.35, FT, 37, 120, 60),
+            (0.13, FT, 121, 180, 132),
+            (0.02, "life", 0, 0, 0),
+        ],
+        0.35,
+        (0.99, 100000, 2000000),
+        (180, 540),
+    ),
+    "traffic": _p([(0.10, CD, 3, 6, 6), (0.80, FT, 6, 36, 12), (0.10, FT, 37, 84, 42)], 0.70, (0.0, 0, 0), (60, 300)),
+    "gambling": _p(
+        [(0.05, "fine", 0, 0, 0), (0.10, CD, 3, 6, 6), (0.55, FT, 6, 36, 18), (0.30, FT, 37, 120, 48)],
+        0.35,
+        (0.95, 5000, 200000),
+        (90, 360),
+    ),
+    "laundering": _p(
+        [(0.02, "fine", 0, 0, 0), (0.20, CD, 2, 6, 5), (0.70, FT, 6, 36, 10), (0.08, FT, 37, 84, 42)],
+        0.45,
+        (0.95, 2000, 50000),
+        (60, 300),
+    ),
+    "minor": _p(
+        [
+            (0.03, "exempt", 0, 0, 0),
+            (0.08, "fine", 0, 0, 0),
+            (0.04, PS, 3, 24, 6),
+            (0.30, CD, 1, 6, 4),
+            (0.55, FT, 6, 36, 10),
+        ],
+        0.40,
+        (0.5, 1000, 30000),
+        (60, 300),
+    ),
     "state": _p([(0.60, FT, 36, 120, 60), (0.40, FT, 121, 180, 130)], 0.0, (0.0, 0, 0), (180, 540)),
     "terror": _p([(0.50, FT, 24, 60, 36), (0.50, FT, 61, 120, 84)], 0.0, (0.9, 10000, 100000), (180, 540)),
 }
@@ -181,15 +258,32 @@ def _cum(weights: list[float]) -> tuple[float, ...]:
 ADULT_CUM: tuple[tuple[float, ...], ...] = tuple(_cum([c.weights[e] for c in CRIMES]) for e in range(5))
 
 # Juveniles aged 16-17 (any crime), and 14-15 (only the gravest crimes of 刑法第17条第2款).
-_JUV16 = {"盗窃罪": 30, "抢劫罪": 12, "故意伤害罪": 12, "寻衅滋事罪": 10, "聚众斗殴罪": 8, "强奸罪": 6,
-          "诈骗罪": 6, "帮助信息网络犯罪活动罪": 5, "抢夺罪": 3, "敲诈勒索罪": 3,
-          "掩饰、隐瞒犯罪所得、犯罪所得收益罪": 3, "故意毁坏财物罪": 2, "走私、贩卖、运输、制造毒品罪": 2,
-          "非法拘禁罪": 1, "猥亵儿童罪": 1}
+_JUV16 = {
+    "盗窃罪": 30,
+    "抢劫罪": 12,
+    "故意伤害罪": 12,
+    "寻衅滋事罪": 10,
+    "聚众斗殴罪": 8,
+    "强奸罪": 6,
+    "诈骗罪": 6,
+    "帮助信息网络犯罪活动罪": 5,
+    "抢夺罪": 3,
+    "敲诈勒索罪": 3,
+    "掩饰、隐瞒犯罪所得、犯罪所得收益罪": 3,
+    "故意毁坏财物罪": 2,
+    "走私、贩卖、运输、制造毒品罪": 2,
+    "非法拘禁罪": 1,
+    "猥亵儿童罪": 1,
+}
 _JUV14 = {"抢劫罪": 45, "故意伤害罪": 35, "强奸罪": 12, "走私、贩卖、运输、制造毒品罪": 6, "故意杀人罪": 2}
 JUV16: tuple[tuple[Crime, ...], tuple[float, ...]] = (
-    tuple(_BY_NAME[n] for n in _JUV16), _cum([float(w) for w in _JUV16.values()]))
+    tuple(_BY_NAME[n] for n in _JUV16),
+    _cum([float(w) for w in _JUV16.values()]),
+)
 JUV14: tuple[tuple[Crime, ...], tuple[float, ...]] = (
-    tuple(_BY_NAME[n] for n in _JUV14), _cum([float(w) for w in _JUV14.values()]))
+    tuple(_BY_NAME[n] for n in _JUV14),
+    _cum([float(w) for w in _JUV14.values()]),
+)
 THEFT = _BY_NAME["盗窃罪"]
 
 # Administrative (public-security) penalties: name, weight, (p_warning, p_fine, p_detention),
@@ -269,13 +363,14 @@ def admin_penalty(rng: random.Random, day: int) -> tuple[str, str, dict[str, obj
     if rng.random() < 0.12:
         statute = "道路交通安全法第91条"
         if day < ERA_STARTS[0] and rng.random() < 0.3:
-            name, penalty = "醉酒后驾驶机动车", {"kind": "detention", "days": ri(rng, 5, 15),
-                                              "amount": money(rng, 500, 2000)}
+            name, penalty = (
+                "醉酒后驾驶机动车",
+                {"kind": "detention", "days": ri(rng, 5, 15), "amount": money(rng, 500, 2000)},
+            )
         elif day < ERA_STARTS[0]:
             name, penalty = "饮酒后驾驶机动车", {"kind": "fine", "amount": money(rng, 200, 500)}
         elif rng.random() < 0.05:
-            name, penalty = "饮酒后驾驶机动车", {"kind": "detention", "days": 10,
-                                              "amount": money(rng, 1000, 2000)}
+            name, penalty = "饮酒后驾驶机动车", {"kind": "detention", "days": 10, "amount": money(rng, 1000, 2000)}
         else:
             name, penalty = "饮酒后驾驶机动车", {"kind": "fine", "amount": money(rng, 1000, 2000)}
     else:
@@ -289,3 +384,21 @@ def admin_penalty(rng: random.Random, day: int) -> tuple[str, str, dict[str, obj
         else:
             penalty = {"kind": "detention", "days": ri(rng, *days)}
     return name, statute, penalty
+
+
+def months_of(s: dict[str, object], key: str = "months") -> int:
+    """An integer field of a sentence dict (0 when absent)."""
+    value = s.get(key, 0)
+    return value if isinstance(value, int) else 0
+
+
+def add_months(day: int, months: int) -> int:
+    """The ordinal day ``months`` calendar months after ``day`` (end of month if the day is missing)."""
+    d = dt.date.fromordinal(day)
+    m0 = d.month - 1 + months
+    y, m = d.year + m0 // 12, m0 % 12 + 1
+    last = 29 if m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else _MONTH_DAYS[m]
+    return dt.date(y, m, min(d.day, last)).toordinal()
+
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

@@ -44,7 +44,11 @@ from sealkeeper.synth import catalog as cat
 
 _LO = dt.date(2010, 1, 1).toordinal()
 _Y = 365.25
+_NP_KINDS = ("discretionary", "evidentiary", "statutory", "conditional")
+_NP_ADULT, _NP_JUVENILE = (0.75, 0.9, 1.0, 1.0), (0.35, 0.42, 0.45, 1.0)
 _NO_COND = frozenset(("robbery", "sexual", "homicide", "drugs", "vice", "state", "terror"))
+_REASON = "synthetic record; outcome not given"
+_EXPECTED = {"status": "needs_review", "date": None, "citation": "synthetic", "reason": _REASON}
 _ISO: dict[int, str] = {}
 _BY_DAY = attrgetter("day")
 _ri, _tri = cat.ri, cat.tri
@@ -59,24 +63,19 @@ def _iso(day: int) -> str:
     return text
 
 
-def _add_months(day: int, months: int) -> int:
-    d = dt.date.fromordinal(day)
-    m0 = d.month - 1 + months
-    y, m = d.year + m0 // 12, m0 % 12 + 1
-    last = 29 if m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0) else _MONTH_DAYS[m]
-    return dt.date(y, m, min(d.day, last)).toordinal()
-
-
-_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
 class _Ev:
     """An event: ``d`` is its bundle dict, with ``id`` and the references filled in by _bundle."""
 
     __slots__ = ("conv", "d", "day", "refs", "type")
 
-    def __init__(self, day: int, type_: str, data: dict[str, object] | None = None,
-                 refs: list[_Ev] | None = None, conv: _Ev | None = None) -> None:
+    def __init__(
+        self,
+        day: int,
+        type_: str,
+        data: dict[str, object] | None = None,
+        refs: list[_Ev] | None = None,
+        conv: _Ev | None = None,
+    ) -> None:
         self.day, self.type, self.refs, self.conv = day, type_, refs, conv
         d: dict[str, object] = {"id": "", "type": type_, "date": _ISO.get(day) or _iso(day)}
         if refs is not None:
@@ -118,15 +117,10 @@ class _P:
         return dt.date(b.year + years, b.month, b.day).toordinal()
 
 
-def _months(s: dict[str, object], key: str = "months") -> int:
-    value = s.get(key, 0)
-    return value if isinstance(value, int) else 0
-
-
 def _draw_day(rng: random.Random, lo: int, hi: int) -> int:
     """A day in lo..hi, density rising linearly to 2.3 times as high at hi (more cases in later years)."""
     u = rng.random()
-    return lo + int((u if rng.random() < 0.6 else u ** 0.5) * (hi - lo))
+    return lo + int((u if rng.random() < 0.6 else u**0.5) * (hi - lo))
 
 
 def _birth(p: _P, day: int, ages: tuple[float, float, float], limits: tuple[int, int | None]) -> None:
@@ -173,28 +167,30 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
     crimes = [_crime(p, days[0])]
     for d in days[1:]:
         crimes.append(crimes[0] if straddle and d > p.b18 and rng.random() < 0.5 else _crime(p, d))
-    offs = [_Ev(d, "offense", {"offense": {"name": c.name, "statute": c.statute}})
-            for d, c in zip(days, crimes, strict=True)]
+    offs = [
+        _Ev(d, "offense", {"offense": {"name": c.name, "statute": c.statute}})
+        for d, c in zip(days, crimes, strict=True)
+    ]
     p.evs.extend(offs)
     adult = [d > p.b18 for d in days]
     juv_any, juv_all = not all(adult), not any(adult)
     room, r = p.as_of - days[-1], rng.random()
     prof = cat.PROFILES[crimes[0].profile]
     if not straddle and r < (0.30 if juv_all else 0.11):
-        u = rng.random()
-        if juv_all and crimes[0].profile not in _NO_COND:
-            kind = ("conditional" if u < 0.55 else "discretionary" if u < 0.9
-                    else "evidentiary" if u < 0.97 else "statutory")
-        else:
-            kind = "discretionary" if u < 0.75 else "evidentiary" if u < 0.9 else "statutory"
+        cond = juv_all and crimes[0].profile not in _NO_COND  # 附条件不起诉: minors only (CPL Art. 282)
+        kind = _NP_KINDS[cat.pick(rng, _NP_JUVENILE if cond else _NP_ADULT)]
         lag = _ri(rng, min(60, room), min(300, room))
         disp = _Ev(days[-1] + lag, "non_prosecution", {"kind": kind}, offs)
         return _Case(offs, p.add(disp), None)
     if not straddle and r < (0.331 if juv_all else 0.136):
         withdrawn = r < (0.33 if juv_all else 0.135)
         lo, hi = (20, 200) if withdrawn else (180, 540)
-        disp = _Ev(days[-1] + _ri(rng, min(lo, room), min(hi, room)),
-                   "case_withdrawn" if withdrawn else "acquittal", None, offs)
+        disp = _Ev(
+            days[-1] + _ri(rng, min(lo, room), min(hi, room)),
+            "case_withdrawn" if withdrawn else "acquittal",
+            None,
+            offs,
+        )
         return _Case(offs, p.add(disp), None)
     sentence = cat.sentence(rng, prof, juv_any)
     data: dict[str, object] = {"sentence": sentence}
@@ -203,10 +199,9 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
     lag = _ri(rng, min(prof.lag_lo, room), min(prof.lag_hi, room))
     disp = _Ev(days[-1] + lag, "conviction", data, offs)
     case = _Case(offs, p.add(disp), sentence)
-    months = _months(sentence)
-    if (sentence["kind"] == cat.FT and months >= 12 and "suspended" not in sentence
-            and rng.random() < 0.01):
-        end = min(_add_months(disp.day, months) - 1, disp.day + 900, p.as_of)
+    months = cat.months_of(sentence)
+    if sentence["kind"] == cat.FT and months >= 12 and "suspended" not in sentence and rng.random() < 0.01:
+        end = min(cat.add_months(disp.day, months) - 1, disp.day + 900, p.as_of)
         if end > disp.day + 90:
             new = {"kind": cat.FT, "months": max(6, months + rng.choice((-24, -12, -6, 6, 12)))}
             retrial = _Ev(_ri(rng, disp.day + 90, end), "retrial", {"sentence": new}, conv=disp)
@@ -218,11 +213,10 @@ def _case(p: _P, day: int, straddle: bool) -> _Case:
 def _omitted_crime(p: _P, case: _Case) -> _Case | None:
     """A 漏罪 committed as a minor, found while the first sentence is served (刑法第70条; case CN-10)."""
     rng, first, c1, s = p.rng, case.offs[0], case.disp, case.sentence
-    if (s is None or s["kind"] != cat.FT or "suspended" in s or case.retrial is not None
-            or not 12 <= _months(s) <= 48 or rng.random() >= 0.08):
+    months = cat.months_of(s) if s is not None and s["kind"] == cat.FT and "suspended" not in s else 0
+    if case.retrial is not None or not 12 <= months <= 48 or rng.random() >= 0.08:
         return None
-    months = _months(s)
-    last = min(_add_months(c1.day, months) - 1, p.as_of)
+    last = min(cat.add_months(c1.day, months) - 1, p.as_of)
     lo_b, hi_b = max(p.bday(14) + 1, first.day - 400), min(c1.day - 1, p.b18 - 1)
     if last < c1.day + 90 or hi_b < lo_b:
         return None
@@ -233,9 +227,8 @@ def _omitted_crime(p: _P, case: _Case) -> _Case | None:
     combined = min(240, max(months, m_b) + int(min(months, m_b) * rng.uniform(0.3, 0.8)))
     sentence: dict[str, object] = {"kind": cat.FT, "months": combined}
     refs = sorted([off, first], key=_BY_DAY)
-    c2 = p.add(_Ev(_ri(rng, c1.day + 90, last), "conviction", {
-        "sentence": sentence,
-        "note": "漏罪 found during execution; combined under 刑法第70条; months = 决定执行 term"}, refs))
+    note = "漏罪 found during execution; combined under 刑法第70条; months = 决定执行 term"
+    c2 = p.add(_Ev(_ri(rng, c1.day + 90, last), "conviction", {"sentence": sentence, "note": note}, refs))
     case.superseded = True
     new = _Case(refs, c2, sentence)
     new.start = c1.day
@@ -266,7 +259,7 @@ def _criminal(p: _P) -> None:
         if s is not None and s["kind"] == "life":
             break
         if s is not None and s["kind"] in cat.TERMS and "suspended" not in s:
-            free = _add_months(case.start, _months(s))
+            free = cat.add_months(case.start, cat.months_of(s))
         if rng.random() >= p_next:
             break
         p_next = 0.3
@@ -287,23 +280,24 @@ def _completions(p: _P) -> None:
         s, conv = case.sentence, case.disp
         if s is None or case.superseded:
             continue
-        kind, months = s["kind"], _months(s)
+        kind, months = s["kind"], cat.months_of(s)
         if kind in cat.TERMS and s.get("suspended"):
-            pend = _add_months(case.start, _months(s, "probation_months"))
-            revoked = next((c.disp.day for c in p.cases[i + 1:] if c.disp.type == "conviction"
-                            and c.offs[0].day < pend), None)
+            pend = cat.add_months(case.start, cat.months_of(s, "probation_months"))
+            revoked = next(
+                (c.disp.day for c in p.cases[i + 1 :] if c.disp.type == "conviction" and c.offs[0].day < pend), None
+            )
             if revoked is not None:
                 p.add(_Ev(revoked, "probation_revoked", conv=conv))
             elif rng.random() < 0.03:
                 rday = _ri(rng, case.start + 30, max(case.start + 31, pend - 1))
                 if rday <= as_of:
                     p.add(_Ev(rday, "probation_revoked", conv=conv))
-                    if (end := _add_months(rday, months)) <= as_of:
+                    if (end := cat.add_months(rday, months)) <= as_of:
                         p.add(_Ev(end, "sentence_completed", conv=conv))
             elif pend <= as_of:
                 p.add(_Ev(pend, "probation_completed", conv=conv))
         elif kind in cat.TERMS:
-            end = _add_months(case.start, months)
+            end = cat.add_months(case.start, months)
             if case.retrial is not None:
                 end = max(end, case.retrial.day)
             if end <= as_of:
@@ -342,11 +336,9 @@ def _bundle(p: _P, number: int, as_of: str) -> dict[str, object]:
             ev.d["offense_ids"] = [r.d["id"] for r in ev.refs]
         elif ev.conv is not None:
             ev.d["conviction_id"] = ev.conv.d["id"]
-    return {"id": f"SY-{number:07d}", "jurisdiction": "CN", "as_of": as_of,
-            "person": {"birth_date": p.birth.isoformat()}, "events": out,
-            "expected": {"status": "needs_review", "date": None, "citation": "synthetic",
-                         "reason": "synthetic record; outcome not given"},
-            "interpretive": False}
+    person = {"birth_date": p.birth.isoformat()}
+    head = {"id": f"SY-{number:07d}", "jurisdiction": "CN", "as_of": as_of, "person": person, "events": out}
+    return head | {"expected": _EXPECTED.copy(), "interpretive": False}
 
 
 def generate(people: int, seed: int, *, as_of: dt.date = dt.date(2026, 6, 30)) -> Iterator[dict[str, object]]:
@@ -364,8 +356,7 @@ def generate(people: int, seed: int, *, as_of: dt.date = dt.date(2026, 6, 30)) -
         yield _bundle(p, number, as_of_iso)
 
 
-def write_bundles(bundles: Iterable[dict[str, object]], out: IO[str],
-                  fmt: Literal["jsonl", "json"] = "jsonl") -> int:
+def write_bundles(bundles: Iterable[dict[str, object]], out: IO[str], fmt: Literal["jsonl", "json"] = "jsonl") -> int:
     """Write bundles as JSON Lines (one per line) or as one JSON array; returns how many were written."""
     count = 0
     if fmt == "jsonl":

@@ -21,7 +21,12 @@ def bundle(number: int, **extra: Any) -> dict[str, Any]:
         "as_of": "2025-01-01",
         "person": {"birth_date": "2006-05-10"},
         "events": [
-            {"id": "e1", "type": "offense", "date": "2023-08-01", "offense": {"name": "盗窃罪", "statute": "刑法第264条"}},
+            {
+                "id": "e1",
+                "type": "offense",
+                "date": "2023-08-01",
+                "offense": {"name": "盗窃罪", "statute": "刑法第264条"},
+            },
             {
                 "id": "e2",
                 "type": "conviction",
@@ -225,7 +230,7 @@ def test_directory_instead_of_file(tmp_path: Path) -> None:
     "raw",
     [
         b'[{"id": "CN-01", "note": "\xff"}]',
-        "[{\"id\": \"CN-01\", \"note\": \"盗窃\"}]".encode("gb18030"),
+        '[{"id": "CN-01", "note": "盗窃"}]'.encode("gb18030"),
         json.dumps([bundle(1)]).encode("utf-16"),
     ],
     ids=["0xff", "gb18030", "utf-16"],

@@ -19,8 +19,9 @@ from sealkeeper.synth.population import generate, write_bundles
 jsonschema = pytest.importorskip("jsonschema")
 
 _REPO = Path(__file__).resolve().parents[3]
+# The shared schema (which also requires `expected`) where the checkout has shared/ beside it, else the
+# copy shipped in the package.
 _SCHEMA_PATHS = (
-    _REPO / "src" / "sealkeeper" / "model" / "bundle.schema.json",
     _REPO.parent / "shared" / "cases" / "bundle.schema.json",
     Path("/work/shared/cases/bundle.schema.json"),
     _REPO / "src" / "sealkeeper" / "formats" / "bundle.schema.json",
@@ -137,8 +138,12 @@ def test_ids_and_header() -> None:
         assert b["jurisdiction"] == "CN"
         assert b["as_of"] == "2024-03-01"
         assert b["interpretive"] is False
-        assert b["expected"] == {"status": "needs_review", "date": None, "citation": "synthetic",
-                                 "reason": "synthetic record; outcome not given"}
+        assert b["expected"] == {
+            "status": "needs_review",
+            "date": None,
+            "citation": "synthetic",
+            "reason": "synthetic record; outcome not given",
+        }
 
 
 def test_every_bundle_of_a_sample_is_schema_valid(validator: Any) -> None:
@@ -213,9 +218,17 @@ def test_sentences(sample: list[dict[str, Any]]) -> None:
     assert {"exempt", "fine", "public_surveillance", "life"} <= set(kinds)
     assert any(s.get("suspended") for s in sentences)
     assert any(s["kind"] == "fixed_term" and s["months"] > 60 for s in sentences)
-    dui = [e for b in sample for e in b["events"]
-           if e["type"] == "conviction" and any(o["offense"]["name"] == "危险驾驶罪" for o in b["events"]
-                                                if o["id"] in e["offense_ids"] and o["type"] == "offense")]
+    dui = [
+        e
+        for b in sample
+        for e in b["events"]
+        if e["type"] == "conviction"
+        and any(
+            o["offense"]["name"] == "危险驾驶罪"
+            for o in b["events"]
+            if o["id"] in e["offense_ids"] and o["type"] == "offense"
+        )
+    ]
     dui_kinds = Counter(e["sentence"]["kind"] for e in dui)
     assert dui_kinds.most_common(1)[0][0] == "criminal_detention"
 
@@ -224,8 +237,16 @@ def test_other_record_types(sample: list[dict[str, Any]]) -> None:
     types = Counter(e["type"] for b in sample for e in b["events"])
     dispositions = sum(types[t] for t in _DISPOSITIONS)
     assert 0.08 <= types["non_prosecution"] / dispositions <= 0.18
-    for t in ("case_withdrawn", "acquittal", "admin_penalty", "sentence_completed", "probation_completed",
-              "probation_revoked", "retrial", "fine_paid"):
+    for t in (
+        "case_withdrawn",
+        "acquittal",
+        "admin_penalty",
+        "sentence_completed",
+        "probation_completed",
+        "probation_revoked",
+        "retrial",
+        "fine_paid",
+    ):
         assert types[t] > 0, t
     kinds = Counter(e["kind"] for b in sample for e in b["events"] if e["type"] == "non_prosecution")
     assert set(kinds) == {"statutory", "discretionary", "evidentiary", "conditional"}
