@@ -164,12 +164,6 @@ def test_missing_file_is_one_error_line(runs: Runs) -> None:
     assert "missing.json" in lines[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: cli.main prints errors with rich Console.print, which wraps at the console width (80 columns "
-    "when stderr is not a terminal), so a long path splits 'error: …' over several stderr lines",
-)
 def test_missing_file_with_a_long_path_is_still_one_line(runs: Runs) -> None:
     proc = runs["missing_long"]
     assert proc.returncode == 2

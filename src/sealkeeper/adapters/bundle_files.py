@@ -27,7 +27,7 @@ class Item:
 
 def read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a leading byte-order mark is not part of the JSON
     except FileNotFoundError:
         raise SourceError(str(path), None, "no such file") from None
     except UnicodeDecodeError as exc:
@@ -47,7 +47,9 @@ def iter_items(text: str, source: str) -> Iterator[Item]:
         for index, obj in enumerate(entries):
             yield _item(index, obj)
         return
-    for number, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines are split at "\n" only: str.splitlines() would also split at U+2028 and friends,
+    # which JSON allows raw inside strings.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

@@ -177,8 +177,8 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except SealkeeperError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
+        click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except Exception as exc:
-        err.print(f"internal error ({type(exc).__name__}); please report it with the command you ran", markup=False)
+        click.echo(f"internal error ({type(exc).__name__}); please report it with the command you ran", err=True)
         sys.exit(70)

@@ -84,7 +84,7 @@ def _precheck_event_types(bid: str | None, obj: Mapping[str, Any]) -> None:
     for i, event in enumerate(events):
         if isinstance(event, Mapping):
             kind = event.get("type")
-            if kind not in _EVENT_TYPES:
+            if not isinstance(kind, str) or kind not in _EVENT_TYPES:
                 raise BundleFormatError(
                     bid, f"events[{i}].type", f"unknown event type {kind!r}; expected one of {sorted(_EVENT_TYPES)}"
                 )
@@ -95,12 +95,36 @@ def _schema_check(bid: str | None, obj: object) -> None:
         _fast_validator()(obj)
         return
     except fastjsonschema.JsonSchemaValueException as fast_error:
+        _event_branch_check(bid, obj)
         error = best_match(_validator().iter_errors(obj))
         if error is None:  # the two validators disagree: report what the fast one saw
             raise BundleFormatError(bid, str(fast_error.name).removeprefix("data."), fast_error.message) from None
     if error.context:  # a oneOf over event kinds: report the branch that matched the event's type best
         error = best_match(error.context)
     raise BundleFormatError(bid, _path(error.absolute_path), error.message)
+
+
+@cache
+def _branch_validators() -> dict[str, jsonschema.Draft202012Validator]:
+    """One validator per event type: the oneOf branch of that type, so errors name the right fields."""
+    out: dict[str, jsonschema.Draft202012Validator] = {}
+    defs = schema()["$defs"]
+    for branch in defs["event"]["oneOf"]:
+        spec = branch["properties"]["type"]
+        for kind in spec.get("enum", [spec.get("const")]):
+            out[kind] = jsonschema.Draft202012Validator({"$defs": defs, **branch})
+    return out
+
+
+def _event_branch_check(bid: str | None, obj: object) -> None:
+    """Check each event against the schema of its own type (the precheck made sure the type is known)."""
+    if not isinstance(obj, Mapping) or not isinstance(obj.get("events"), list):
+        return
+    for i, event in enumerate(obj["events"]):
+        if isinstance(event, Mapping):
+            error = best_match(_branch_validators()[event["type"]].iter_errors(event))
+            if error is not None:
+                raise BundleFormatError(bid, _path(["events", i, *error.absolute_path]), error.message)
 
 
 def _date(bid: str, field: str, text: str) -> dt.date:

@@ -92,6 +92,7 @@ def _check(  # noqa: PLR0917 - a recursive walk threading its accumulators
             params.add(name)
             return
         case ast.Call(func=ast.Name(id=fn), keywords=[]) if fn in FUNCTIONS:
+            _check_call(fn, node.args, src)
             for arg in node.args:
                 _check(arg, src, kf, kp, facts, params)
             return
@@ -100,6 +101,21 @@ def _check(  # noqa: PLR0917 - a recursive walk threading its accumulators
     for child in ast.iter_child_nodes(node):
         if not isinstance(child, ast.boolop | ast.cmpop | ast.unaryop | ast.expr_context):
             _check(child, src, kf, kp, facts, params)
+
+
+_ARITY = {"known": (1, 1), "date": (1, 1), "add_years": (2, 2), "add_months": (2, 2), "overlaps": (2, 2)}
+
+
+def _check_call(fn: str, args: list[ast.expr], src: str) -> None:
+    low, high = _ARITY.get(fn, (1, 99))
+    if not low <= len(args) <= high:
+        raise ExpressionError(f"{fn}() takes {low if low == high else f'at least {low}'} argument(s) in {src!r}")
+    if fn == "date":
+        value = args[0].value if isinstance(args[0], ast.Constant) else None
+        try:
+            parse_iso_date(value if isinstance(value, str) else "")
+        except ValueError:
+            raise ExpressionError(f"date() needs an ISO date string in {src!r}") from None
 
 
 # --------------------------------------------------------------------------- one record (Python)

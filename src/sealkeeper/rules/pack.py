@@ -166,7 +166,7 @@ def build_pack(data: Mapping[str, Any], articles: Mapping[str, Any], extras: Map
     """Validate parsed pack data and build the Pack; PackError names the rule or parameter at fault."""
     meta = data.get("pack", {}) if isinstance(data, Mapping) else {}
     pid = str(meta.get("id", "?"))
-    normalised = json.loads(json.dumps(data, default=str))  # YAML dates -> strings for the schema
+    normalised = _plain(data)  # YAML dates (keys and values) -> strings for the schema
     error = best_match(jsonschema.Draft202012Validator(pack_schema()).iter_errors(normalised))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(pack)"
@@ -176,17 +176,26 @@ def build_pack(data: Mapping[str, Any], articles: Mapping[str, Any], extras: Map
         name: Parameter(
             name=name,
             description=p["description"],
-            values=tuple(sorted((_date(pid, f"parameters.{name}", d), v) for d, v in p["values"].items())),
+            values=tuple(
+                sorted(
+                    (_date(pid, f"parameters.{name}", d), _typed(pid, name, p.get("type"), v))
+                    for d, v in p["values"].items()
+                )
+            ),
             articles=tuple(p.get("articles", ())),
         )
         for name, p in data["parameters"].items()
     }
     profiles = {name: dict(p["parameters"]) for name, p in data.get("profiles", {}).items()}
     for name, overrides in profiles.items():
-        for key in overrides:
+        for key, value in overrides.items():
             if key not in params:
                 raise PackError(pid, f"profiles.{name}.{key}", "overrides an unknown parameter")
+            overrides[key] = _typed(pid, key, data["parameters"][key].get("type"), value)
     ctx = _Ctx(pid, frozenset(FACTS), frozenset(params), arts)
+    for i, r in enumerate(data["rules"]):
+        if "applies_to" not in r:
+            raise PackError(pid, f"rules[{i}] ({r['id']})", "a top-level rule needs applies_to (exceptions inherit it)")
     rules = tuple(ctx.rule(r, f"rules[{i}]") for i, r in enumerate(data["rules"]))
     default = ctx.rule({**data["default"], "when": "True", "applies_to": sorted(RECORD_TYPES)}, "default")
     seen: set[str] = set()
@@ -211,6 +220,33 @@ def build_pack(data: Mapping[str, Any], articles: Mapping[str, Any], extras: Map
         default=default,
         extras=dict(extras or {}),
     )
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+_TYPES: dict[str, tuple[type, ...]] = {
+    "bool": (bool,),
+    "int": (int,),
+    "number": (int, float),
+    "date": (dt.date,),
+    "list": (list,),
+    "str": (str,),
+}
+
+
+def _typed(pid: str, name: str, kind: str | None, value: object) -> object:
+    """A parameter value checked against the parameter's declared type (dates may be ISO strings)."""
+    if kind == "date" and isinstance(value, str):
+        value = _date(pid, f"parameters.{name}", value)
+    if kind is not None and (not isinstance(value, _TYPES[kind]) or (kind != "bool" and isinstance(value, bool))):
+        raise PackError(pid, f"parameters.{name}", f"value {value!r} is not of type {kind}")
+    return value
 
 
 def _article(aid: str, raw: Mapping[str, Any]) -> Article:

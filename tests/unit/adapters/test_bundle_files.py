@@ -165,12 +165,6 @@ def test_truncated_json_array_raises_source_error() -> None:
     assert info.value.line >= 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: iter_items splits JSON Lines with str.splitlines(), which also breaks at U+2028/U+2029/U+0085; "
-    "these may appear raw inside JSON strings, so a valid line is cut in two broken ones",
-)
 @pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"], ids=["LS", "PS", "NEL"])
 def test_json_line_with_unicode_line_separator_in_a_string(separator: str) -> None:
     text = jsonl(bundle(1, note=f"first{separator}second"), bundle(2))

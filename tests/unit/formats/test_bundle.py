@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sealkeeper.errors import BundleFormatError
@@ -249,12 +249,6 @@ def test_malformed_event_date_is_a_format_error_about_that_event(junk: str) -> N
     assert err.field.startswith("events[1]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: _schema_check reports the best-matching oneOf branch of another event kind: a conviction "
-    "dated '2023-1-5' gives field 'events[1]' with \"'offense' is a required property\"",
-)
 @pytest.mark.parametrize("junk", ["2023-1-5", "05.01.2023", "2023-01-05T00:00"])
 def test_malformed_event_date_names_the_date_field(junk: str) -> None:
     err = error_of(mutated(lambda b: b["events"][1].update(date=junk)))
@@ -267,12 +261,6 @@ def test_conviction_without_offense_ids_is_a_format_error() -> None:
     assert err.field.startswith("events[1]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: oneOf branch choice — a conviction without offense_ids is reported as "
-    "\"events[1]: 'offense' is a required property\" (the offense branch), never naming offense_ids",
-)
 def test_conviction_without_offense_ids_names_offense_ids() -> None:
     err = error_of(mutated(lambda b: b["events"][1].pop("offense_ids")))
     assert err.field in ("events[1]", "events[1].offense_ids")
@@ -285,12 +273,6 @@ def test_conviction_with_empty_offense_ids_is_a_format_error() -> None:
     assert err.field.startswith("events[1]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: oneOf branch choice — empty offense_ids is reported as "
-    "\"events[1]: 'offense' is a required property\" instead of events[1].offense_ids",
-)
 def test_conviction_with_empty_offense_ids_names_offense_ids() -> None:
     err = error_of(mutated(lambda b: b["events"][1].update(offense_ids=[])))
     assert err.field == "events[1].offense_ids"
@@ -429,12 +411,6 @@ def test_message_names_bundle_and_field() -> None:
     assert str(err).startswith("bundle CN-01: target.event_id: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: _precheck_event_types tests `kind not in frozenset`, so an unhashable event type "
-    "(a list or an object) raises TypeError instead of BundleFormatError",
-)
 @pytest.mark.parametrize("kind", [[], {}, ["conviction"]], ids=["empty-list", "empty-object", "list"])
 def test_unhashable_event_type_is_a_format_error(kind: object) -> None:
     err = error_of(mutated(lambda b: b["events"][1].update(type=kind)))
@@ -444,15 +420,7 @@ def test_unhashable_event_type_is_a_format_error(kind: object) -> None:
 # --------------------------------------------------------------------------- properties
 
 
-def _hits_known_unhashable_type_bug(obj: object) -> bool:
-    """Inputs that trip the bug pinned by test_unhashable_event_type_is_a_format_error (drop when fixed)."""
-    if not isinstance(obj, dict) or not isinstance(obj.get("events"), list):
-        return False
-    return any(isinstance(e, dict) and isinstance(e.get("type"), list | dict) for e in obj["events"])
-
-
 def _parse_or_format_error(obj: object) -> None:
-    assume(not _hits_known_unhashable_type_bug(obj))
     result: Bundle | BundleFormatError
     try:
         result = parse_bundle(obj)

@@ -213,16 +213,39 @@ def test_batch_equals_single_on_a_synthetic_population(cn: Pack) -> None:
 def test_batch_equals_single_when_a_combined_crime_was_committed_at_17(cn: Pack) -> None:
     # born 2006-11-11: the added robbery on 2024-05-01 is at 17; a 17-year cut-off would miss it
     raw = {
-        "id": "CB-01", "jurisdiction": "CN", "as_of": "2025-06-01", "person": {"birth_date": "2006-11-11"},
+        "id": "CB-01",
+        "jurisdiction": "CN",
+        "as_of": "2025-06-01",
+        "person": {"birth_date": "2006-11-11"},
         "events": [
-            {"id": "e1", "type": "offense", "date": "2024-05-01", "offense": {"name": "抢劫罪", "statute": "刑法第263条"}},
-            {"id": "e2", "type": "offense", "date": "2023-05-01", "offense": {"name": "盗窃罪", "statute": "刑法第264条"}},
-            {"id": "e3", "type": "conviction", "date": "2023-09-01", "offense_ids": ["e2"],
-             "sentence": {"kind": "fixed_term", "months": 24}},
-            {"id": "e4", "type": "conviction", "date": "2024-08-01", "offense_ids": ["e1", "e2"],
-             "sentence": {"kind": "fixed_term", "months": 72}},
+            {
+                "id": "e1",
+                "type": "offense",
+                "date": "2024-05-01",
+                "offense": {"name": "抢劫罪", "statute": "刑法第263条"},
+            },
+            {
+                "id": "e2",
+                "type": "offense",
+                "date": "2023-05-01",
+                "offense": {"name": "盗窃罪", "statute": "刑法第264条"},
+            },
+            {
+                "id": "e3",
+                "type": "conviction",
+                "date": "2023-09-01",
+                "offense_ids": ["e2"],
+                "sentence": {"kind": "fixed_term", "months": 24},
+            },
+            {
+                "id": "e4",
+                "type": "conviction",
+                "date": "2024-08-01",
+                "offense_ids": ["e1", "e2"],
+                "sentence": {"kind": "fixed_term", "months": 72},
+            },
         ],
-    }  # fmt: skip
+    }
     population = [parse_bundle(raw)]
     as_of = dt.date(2025, 6, 1)
     batch = batch_decisions(cn, population, as_of)

@@ -175,9 +175,7 @@ def test_rejects_unknown_category(raw: dict[str, Any]) -> None:
         ("264", {"article": "264之"}, "article"),
     ],
 )
-def test_rejects_bad_fields_naming_article(
-    raw: dict[str, Any], key: str, change: dict[str, Any], field: str
-) -> None:
+def test_rejects_bad_fields_naming_article(raw: dict[str, Any], key: str, change: dict[str, Any], field: str) -> None:
     data = copy.deepcopy(raw)
     next(a for a in data["articles"] if a["article"] == key).update(change)
     with pytest.raises(CatalogueError) as info:

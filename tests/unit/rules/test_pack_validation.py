@@ -212,12 +212,6 @@ def test_unknown_parameter_in_a_date_expression(pack_data: Data, articles: Data)
     assert "param.psal_commencement" in str(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,  # DID NOT RAISE
-    reason="bug: expr._check accepts a whitelisted function with the wrong number of arguments; "
-    "the pack loads and evaluation then crashes with IndexError in expr._py_call",
-)
 @pytest.mark.parametrize(
     "condition",
     ["first_offense_date <= add_years(birth_date)", "known()", "overlaps(categories)"],
@@ -227,12 +221,6 @@ def test_function_with_wrong_arity(pack_data: Data, articles: Data, condition: s
     pack_error(pack_data, articles)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,  # DID NOT RAISE
-    reason="bug: date('2026-02-30') and date(<a fact>) pass build_pack; the pack loads and evaluation "
-    "then raises ValueError / ExpressionError when the condition is compiled",
-)
 @pytest.mark.parametrize("argument", ["'2026-02-30'", "'someday'", "record_kind"])
 def test_date_function_with_bad_argument(pack_data: Data, articles: Data, argument: str) -> None:
     top_rule(pack_data, "cn.admin.psal")["date"] = f"max(record_date, date({argument}))"
@@ -324,12 +312,6 @@ def test_applies_to_unknown_record_kind(pack_data: Data, articles: Data, kinds: 
     assert "cn.juvenile" in err.where
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="bug: the schema leaves applies_to optional (exceptions inherit it), but _Ctx.rule reads "
-    "raw['applies_to'] for top-level rules, so a top-level rule without it raises KeyError",
-)
 def test_top_level_rule_without_applies_to(pack_data: Data, articles: Data) -> None:
     del top_rule(pack_data, "cn.juvenile")["applies_to"]
     err = pack_error(pack_data, articles)
@@ -351,13 +333,6 @@ def test_parameter_value_key_that_is_not_iso(pack_data: Data, articles: Data, st
     assert "juvenile_max_term_months" in err.where
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: build_pack normalises with json.dumps(data, default=str), which does not convert dict keys, so "
-    "an unquoted YAML date key in `values` (2013-01-01: 60, a datetime.date) raises TypeError although "
-    "_date() is written to accept it",
-)
 def test_parameter_value_key_as_a_yaml_date(pack_data: Data, articles: Data) -> None:
     values = yaml.safe_load("{2013-01-01: 60}")
     assert list(values) == [D(2013, 1, 1)]
@@ -366,12 +341,6 @@ def test_parameter_value_key_as_a_yaml_date(pack_data: Data, articles: Data) -> 
     assert pack.parameters["juvenile_max_term_months"].at(D(2013, 1, 1)) == 60
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: a date-valued parameter (psal_136_commencement, used in max(record_date, …)) accepts a "
-    "non-date value; the pack loads and evaluating a PSAL penalty raises TypeError (str vs date)",
-)
 def test_date_parameter_with_a_value_that_is_not_a_date(pack_data: Data, articles: Data) -> None:
     pack_data["parameters"]["psal_136_commencement"]["values"] = {"2026-01-01": "someday"}
     rejected: PackError | None
