@@ -100,12 +100,12 @@ def _offense_facts(ev: pl.LazyFrame, records: pl.LazyFrame, statutes: pl.LazyFra
         pl.when(cats.is_null().any()).then(None).otherwise(cats.fill_null(0).bitwise_or()).alias("categories"),
         pl.when((pl.col("culp") == "intentional").any())
         .then(pl.lit("intentional"))
-        .when((pl.col("culp") == "negligent").all())
+        .when((pl.col("culp") == "negligent").all(ignore_nulls=False))
         .then(pl.lit("negligent"))
         .alias("culpability"),
         pl.when((pl.col("law") == "psal").any())
         .then(pl.lit("psal"))
-        .when((pl.col("law") == "criminal_law").all())
+        .when((pl.col("law") == "criminal_law").all(ignore_nulls=False))
         .then(pl.lit("criminal_law"))
         .otherwise(pl.lit("other"))
         .alias("statute_law"),

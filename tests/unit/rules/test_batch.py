@@ -251,3 +251,22 @@ def test_batch_equals_single_when_a_combined_crime_was_committed_at_17(cn: Pack)
     batch = batch_decisions(cn, population, as_of)
     assert batch == single_decisions(cn, population, as_of)
     assert batch[("CB-01", "e3")] == ("unsealed", dt.date(2024, 8, 1), "cn.juvenile.unsealed.combined")
+
+
+def test_batch_equals_single_when_one_offence_has_unknown_culpability(cn: Pack) -> None:
+    # 刑法第129条 has no settled culpability in the catalogue; 第233条 is negligent: together unknown, not negligent
+    raw = {
+        "id": "CU-01", "jurisdiction": "CN", "as_of": "2025-06-01", "person": {"birth_date": "1980-01-01"},
+        "events": [
+            {"id": "e1", "type": "offense", "date": "2024-01-01", "offense": {"name": "x罪", "statute": "刑法第129条"}},
+            {"id": "e2", "type": "offense", "date": "2024-01-02", "offense": {"name": "y罪", "statute": "刑法第233条"}},
+            {"id": "e3", "type": "conviction", "date": "2024-06-01", "offense_ids": ["e1", "e2"],
+             "sentence": {"kind": "fixed_term", "months": 24}},
+        ],
+    }  # fmt: skip
+    pack = cn.with_profile("adult_p1")
+    population = [parse_bundle(raw)]
+    as_of = dt.date(2025, 6, 1)
+    batch = batch_decisions(pack, population, as_of)
+    assert batch == single_decisions(pack, population, as_of)
+    assert batch[("CU-01", "e3")] == ("needs_review", None, "cn.adult.over_threshold_intentional")
