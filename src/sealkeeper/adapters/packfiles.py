@@ -1,7 +1,7 @@
 """Loading rule packs from the YAML files shipped in ``sealkeeper/rules/packs/<ID>/``.
 
-A pack folder holds ``pack.yaml`` (rules and parameters), ``articles.yaml`` (article texts) and, for
-CN, ``criminal_law.yaml`` (the statute catalogue). Reading and YAML parsing happen here; validation and
+A pack folder holds ``pack.yaml`` (rules and parameters), ``articles.yaml`` (article texts) and either
+``criminal_law.yaml`` (CN: the Criminal Law catalogue) or ``statutes.yaml`` (a statute table). Reading and YAML parsing happen here; validation and
 building are pure (``sealkeeper.rules.pack.build_pack``). Errors come out as PackError.
 """
 
@@ -17,6 +17,7 @@ import yaml
 from sealkeeper.errors import PackError
 from sealkeeper.rules.cn_catalogue import build_catalogue
 from sealkeeper.rules.pack import Pack, build_pack
+from sealkeeper.rules.statute_table import build_table
 
 
 def _packs_root() -> Traversable:
@@ -53,6 +54,12 @@ def load_pack(pack_id: str) -> Pack:
             extras["criminal_law"] = build_catalogue(_yaml(pack_id, catalogue_file))
         except ValueError as exc:
             raise PackError(pack_id, "criminal_law.yaml", str(exc)) from None
+    table_file = folder.joinpath("statutes.yaml")
+    if table_file.is_file():
+        try:
+            extras["statutes"] = build_table(_yaml(pack_id, table_file) or {})
+        except ValueError as exc:
+            raise PackError(pack_id, "statutes.yaml", str(exc)) from None
     return build_pack(data, articles, extras)
 
 

@@ -15,22 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from sealkeeper.errors import BundleFormatError
 from sealkeeper.model.decision import AGGREGATE_PRECEDENCE, Decision, PackRef, Status
 from sealkeeper.model.record import Bundle, Event
 from sealkeeper.rules import expr
 from sealkeeper.rules.facts import StatuteResolver, record_facts
 from sealkeeper.rules.pack import Pack, Rule
+from sealkeeper.rules.person import CompiledCombination, Env, Outcome, aggregate_value, combine
+from sealkeeper.rules.statute_table import table_resolver
 from sealkeeper.rules.statutes import cn_resolver, generic_resolver
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What the rule walk found: the deciding chain, the status and date."""
-
-    path: tuple[str, ...]
-    status: Status
-    date: dt.date | None
-    question: str | None  # rule id whose question must be answered, for needs_review
 
 
 class CompiledPack:
@@ -42,6 +35,35 @@ class CompiledPack:
         self.params = pack.params_at(as_of)
         self._when = {r.id: expr.to_python(r.when, self.params) for r in pack.all_rules()}
         self._date = {r.id: expr.to_python(r.date, self.params) for r in pack.all_rules() if r.date is not None}
+        stages = pack.stages
+        self.derived = [(d.name, expr.to_python(d.expression, self.params)) for d in stages.derived]
+        self.aggregates = [
+            (a, expr.to_python(a.where, self.params), expr.to_python(a.of, self.params) if a.of else None)
+            for a in stages.aggregates
+        ]
+        self.combinations = [
+            CompiledCombination(
+                c,
+                expr.to_python(c.when, self.params),
+                expr.to_python(c.with_, self.params) if c.with_ else None,
+                expr.to_python(c.until, self.params) if c.until else None,
+            )
+            for c in stages.combinations
+        ]
+
+    def decide_person(self, envs: dict[str, Env], order: list[str]) -> dict[str, Outcome]:
+        """Every record of one person: derived values, aggregates, rules, combinations (``envs`` is updated)."""
+        for env in envs.values():
+            for name, fn in self.derived:
+                env[name] = fn(env)
+        for rid in order:
+            others = [envs[o] for o in order if o != rid]
+            extra = {a.name: aggregate_value(a, where, of, envs[rid], others) for a, where, of in self.aggregates}
+            envs[rid].update(extra)
+        outcomes = {rid: self.decide(envs[rid]) for rid in order}
+        for cc in self.combinations:
+            combine(cc, order, envs, outcomes, self.as_of)
+        return outcomes
 
     def decide(self, facts: Mapping[str, object]) -> Outcome:
         kind = facts["record_kind"]
@@ -74,6 +96,8 @@ class CompiledPack:
         day = self._date[rule.id](facts)
         if not isinstance(day, dt.date):
             return Outcome(path, Status.NEEDS_REVIEW, None, rule.id)
+        if rule.outcome is Status.SEALED and day == expr.NEVER:  # e.g. a period that never ends
+            return Outcome(path, Status.NOT_SEALED, None, None)
         if rule.outcome is Status.SEALED and day > self.as_of:
             return Outcome(path, Status.ELIGIBLE_ON, day, None)
         return Outcome(path, rule.outcome, day, None)
@@ -86,7 +110,21 @@ def compiled(pack: Pack, as_of: dt.date) -> CompiledPack:
 
 def resolver_for(pack: Pack) -> StatuteResolver:
     catalogue = pack.extras.get("criminal_law")
-    return cn_resolver(catalogue) if catalogue is not None else generic_resolver
+    if catalogue is not None:
+        return cn_resolver(catalogue)
+    table = pack.extras.get("statutes")
+    return table_resolver(table) if table is not None else generic_resolver
+
+
+def channel_of(pack: Pack, bundle: Bundle) -> str | None:
+    """The disclosure channel decided on: the target's (checked against the pack's), else the main one."""
+    wanted = bundle.target.channel if bundle.target else None
+    if wanted is None:
+        return pack.main_channel
+    if wanted not in pack.channels:
+        known = ", ".join(pack.channels) if pack.channels else "none"
+        raise BundleFormatError(bundle.id, "target.channel", f"pack {pack.id} has no channel {wanted!r} (known: {known})")
+    return wanted
 
 
 def input_hash(bundle: Bundle, record_id: str | None, pack: PackRef) -> str:
@@ -117,31 +155,45 @@ def input_hash(bundle: Bundle, record_id: str | None, pack: PackRef) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def evaluate_record(pack: Pack, bundle: Bundle, record: Event, as_of: dt.date | None = None) -> Decision:
-    """The decision on one record of the bundle, on ``as_of`` (default: the bundle's own as_of)."""
+def evaluate_person(pack: Pack, bundle: Bundle, as_of: dt.date | None = None) -> dict[str, Decision]:
+    """The decision on every record of the bundle, on ``as_of`` (default: the bundle's own as_of)."""
     day = as_of or bundle.as_of
-    facts = record_facts(bundle, record, resolver_for(pack), day)
-    outcome = compiled(pack, day).decide(facts)
-    return Decision(
-        status=outcome.status,
-        date=outcome.date,
-        rules=outcome.path,
-        pack=pack.ref,
-        input_hash=input_hash(bundle, record.id, pack.ref),
-        record_id=record.id,
-        questions=(outcome.question,) if outcome.question else (),
-    )
+    channel = channel_of(pack, bundle)
+    resolve = resolver_for(pack)
+    records = [r for r in bundle.records() if r.date <= day]
+    envs: dict[str, Env] = {r.id: record_facts(bundle, r, resolve, day, channel) for r in records}
+    order = [r.id for r in records]
+    outcomes = compiled(pack, day).decide_person(envs, order)
+    return {
+        rid: Decision(
+            status=o.status,
+            date=o.date,
+            rules=o.path,
+            pack=pack.ref,
+            input_hash=input_hash(bundle, rid, pack.ref),
+            record_id=rid,
+            questions=(o.question,) if o.question else (),
+        )
+        for rid, o in outcomes.items()
+    }
+
+
+def evaluate_record(pack: Pack, bundle: Bundle, record: Event, as_of: dt.date | None = None) -> Decision:
+    """The decision on one record of the bundle (the person's other records are taken into account)."""
+    return evaluate_person(pack, bundle, as_of)[record.id]
 
 
 def evaluate_bundle(pack: Pack, bundle: Bundle) -> Decision:
     """The decision about the bundle's target, its only record, or all its records together."""
+    decisions = evaluate_person(pack, bundle)
     target = bundle.target.event_id if bundle.target else None
     if target is not None:
-        return evaluate_record(pack, bundle, bundle.event(target))
-    decisions = [evaluate_record(pack, bundle, r) for r in bundle.records()]
+        if target not in decisions:
+            raise BundleFormatError(bundle.id, "target.event_id", f"{target!r} is not a record known on as_of")
+        return decisions[target]
     if len(decisions) == 1:
-        return decisions[0]
-    return aggregate(decisions, bundle, pack.ref)
+        return next(iter(decisions.values()))
+    return aggregate(list(decisions.values()), bundle, pack.ref)
 
 
 def aggregate(decisions: list[Decision], bundle: Bundle, ref: PackRef) -> Decision:

@@ -14,7 +14,14 @@ whole population. Both follow three-valued (Kleene) logic, where ``None``/null m
 * ``max``/``min`` skip unknown operands (unknown only if all are), as Polars' ``max_horizontal`` does.
 * ``known(x)`` is true when ``x`` is known, never unknown. Absent facts (no retrial, no later
   conviction) are unknown too, so a pack writes ``known(retrial_date) and …`` where absence means no.
-* ``overlaps(categories, param.list)`` is true when the offence has any of the listed categories.
+* ``overlaps(categories, param.list)`` is true when the offence has any of the listed categories
+  (likewise for the pack's ``statute_tags``).
+* ``never`` is the date that never comes (a record never protected); adding time to it stays ``never``.
+  ``coalesce(a, b, …)`` is the first known operand. ``+``, ``-`` and ``*`` work on numbers.
+* ``choose(c1, v1, c2, v2, …, otherwise)`` is the value of the first true condition (a table of cases,
+  e.g. periods by sentence band); an unknown condition met before a true one makes it unknown.
+* In expressions about a pair of records (a pack's aggregates and combinations), ``other.x`` is fact
+  ``x`` of the other record and a plain name is a fact of the record being decided.
 
 An unknown condition is not false: the engine turns it into ``needs_review`` with the rule's question.
 """
@@ -45,9 +52,20 @@ _CMP: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.Eq: lambda a, b: a == b,
     ast.NotEq: lambda a, b: a != b,
 }
-FUNCTIONS = frozenset({"add_years", "add_months", "max", "min", "known", "date", "overlaps"})
+FUNCTIONS = frozenset(
+    {"add_years", "add_months", "add_days", "max", "min", "known", "date", "overlaps", "coalesce", "choose"}
+)
 #: The set-valued fact that ``'category' in categories`` tests; a bit mask in the batch path.
 SET_FACT = "categories"
+#: Set-valued facts held as lists of labels in the batch path.
+TAG_FACTS = frozenset({"statute_tags", "other.statute_tags"})
+#: The date that never comes: a record that is never protected. Time added to it stays NEVER.
+NEVER = dt.date.max
+_ARITH: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+}
 
 
 @dataclass(frozen=True)
@@ -80,16 +98,23 @@ def _check(  # noqa: PLR0917 - a recursive walk threading its accumulators
     match node:
         case ast.BoolOp() | ast.UnaryOp(op=ast.Not()) | ast.Compare() | ast.List() | ast.Tuple():
             pass
+        case ast.BinOp(op=op) if type(op) in _ARITH:
+            pass
         case ast.Constant(value=v) if isinstance(v, str | int | float | bool) or v is None:
             pass
         case ast.Name(id=name):
-            if name not in kf and name != "as_of":
+            if name not in kf and name not in ("as_of", "never"):
                 raise ExpressionError(f"unknown fact {name!r} in {src!r}; known facts: {sorted(kf)}")
             facts.add(name)
         case ast.Attribute(value=ast.Name(id="param"), attr=name):
             if name not in kp:
                 raise ExpressionError(f"unknown parameter param.{name} in {src!r}")
             params.add(name)
+            return
+        case ast.Attribute(value=ast.Name(id="other"), attr=name):
+            if f"other.{name}" not in kf:
+                raise ExpressionError(f"other.{name} is not allowed in {src!r} (only in pair expressions, of known facts)")
+            facts.add(f"other.{name}")
             return
         case ast.Call(func=ast.Name(id=fn), keywords=[]) if fn in FUNCTIONS:
             _check_call(fn, node.args, src)
@@ -99,17 +124,26 @@ def _check(  # noqa: PLR0917 - a recursive walk threading its accumulators
         case _:
             raise ExpressionError(f"{ast.unparse(node)!r} is not allowed in a condition ({src!r})")
     for child in ast.iter_child_nodes(node):
-        if not isinstance(child, ast.boolop | ast.cmpop | ast.unaryop | ast.expr_context):
+        if not isinstance(child, ast.boolop | ast.cmpop | ast.unaryop | ast.operator | ast.expr_context):
             _check(child, src, kf, kp, facts, params)
 
 
-_ARITY = {"known": (1, 1), "date": (1, 1), "add_years": (2, 2), "add_months": (2, 2), "overlaps": (2, 2)}
+_ARITY = {
+    "known": (1, 1),
+    "date": (1, 1),
+    "add_years": (2, 2),
+    "add_months": (2, 2),
+    "add_days": (2, 2),
+    "overlaps": (2, 2),
+}
 
 
 def _check_call(fn: str, args: list[ast.expr], src: str) -> None:
     low, high = _ARITY.get(fn, (1, 99))
     if not low <= len(args) <= high:
         raise ExpressionError(f"{fn}() takes {low if low == high else f'at least {low}'} argument(s) in {src!r}")
+    if fn == "choose" and (len(args) < 3 or len(args) % 2 == 0):  # noqa: PLR2004 - one case and the otherwise
+        raise ExpressionError(f"choose() takes condition/value pairs and a final otherwise value in {src!r}")
     if fn == "date":
         value = args[0].value if isinstance(args[0], ast.Constant) else None
         try:
@@ -142,11 +176,19 @@ def _py(node: ast.expr, params: Mapping[str, Value]) -> PyFn:  # noqa: PLR0911 �
     match node:
         case ast.Constant(value=v):
             return lambda env: v
+        case ast.Name(id="never"):
+            return lambda env: NEVER
         case ast.Name(id=name):
             return lambda env: env.get(name)
+        case ast.Attribute(value=ast.Name(id="other"), attr=name):
+            key = f"other.{name}"
+            return lambda env: env.get(key)
         case ast.Attribute(attr=name):
             value = params[name]
             return lambda env: value
+        case ast.BinOp(left=left, op=op, right=right):
+            a, b, fn = _py(left, params), _py(right, params), _ARITH[type(op)]
+            return lambda env: None if (x := a(env)) is None or (y := b(env)) is None else fn(x, y)
         case ast.List(elts=elts) | ast.Tuple(elts=elts):
             items = [_py(e, params) for e in elts]
             return lambda env: [f(env) for f in items]
@@ -199,6 +241,20 @@ def _py_call(fn: str, fargs: list[PyFn]) -> PyFn:
             return None if have is None or wanted is None else bool(set(have) & set(wanted))
 
         return overlaps
+    if fn == "coalesce":
+        return lambda env: next((v for f in fargs if (v := f(env)) is not None), None)
+    if fn == "choose":
+
+        def choose(env: Env) -> Value:
+            for cond, value in zip(fargs[:-1:2], fargs[1::2], strict=True):
+                holds = cond(env)
+                if holds is None:
+                    return None
+                if holds:
+                    return value(env)
+            return fargs[-1](env)
+
+        return choose
     if fn in ("max", "min"):
         pick = max if fn == "max" else min
 
@@ -207,13 +263,22 @@ def _py_call(fn: str, fargs: list[PyFn]) -> PyFn:
             return pick(known) if known else None
 
         return extreme
-    shift = add_years if fn == "add_years" else add_months
+    shift = _SHIFTS[fn]
 
     def offset(env: Env) -> Value:
         day, n = fargs[0](env), fargs[1](env)
-        return None if day is None or n is None else shift(day, int(n))
+        if day is None or n is None:
+            return None
+        return NEVER if day == NEVER else shift(day, int(n))
 
     return offset
+
+
+_SHIFTS: dict[str, Callable[[dt.date, int], dt.date]] = {
+    "add_years": add_years,
+    "add_months": add_months,
+    "add_days": lambda day, n: day + dt.timedelta(days=n),
+}
 
 
 # --------------------------------------------------------------------------- a population (Polars)
@@ -248,8 +313,14 @@ def _pl(node: ast.expr, params: Mapping[str, Value], as_of: dt.date) -> pl.Expr:
             return _lit(_const(node, params))
         case ast.Name(id="as_of"):
             return _lit(as_of)
+        case ast.Name(id="never"):
+            return _lit(NEVER)
         case ast.Name(id=name):
             return pl.col(name)
+        case ast.Attribute(value=ast.Name(id="other"), attr=name):
+            return pl.col(f"other.{name}")
+        case ast.BinOp(left=left, op=op, right=right):
+            return _ARITH[type(op)](_pl(left, params, as_of), _pl(right, params, as_of))
         case ast.UnaryOp(operand=operand):
             return ~_pl(operand, params, as_of)
         case ast.BoolOp(op=op, values=values):
@@ -283,7 +354,21 @@ def _pl_compare(nodes: list[ast.expr], ops: list[ast.cmpop], params: Mapping[str
     return parts[0] if len(parts) == 1 else pl.all_horizontal(parts)
 
 
+def _column(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "other":
+        return f"other.{node.attr}"
+    return None
+
+
+def _tags_overlap(column: str, wanted: list[Value]) -> pl.Expr:
+    return pl.col(column).list.eval(pl.element().is_in([str(w) for w in wanted])).list.any()
+
+
 def _pl_membership(a: ast.expr, b: ast.expr, params: Mapping[str, Value], as_of: dt.date) -> pl.Expr:
+    if _column(b) in TAG_FACTS:
+        return _tags_overlap(str(_column(b)), [_const(a, params)])
     if isinstance(b, ast.Name) and b.id == SET_FACT:
         category = _const(a, params)
         if category not in CATEGORY_BITS:
@@ -309,12 +394,29 @@ def _pl_call(fn: str, args: list[ast.expr], params: Mapping[str, Value], as_of: 
         wanted = _const(args[1], params)
         if not isinstance(wanted, list):
             raise ExpressionError("overlaps() takes the categories fact and a list of categories")
+        if _column(args[0]) in TAG_FACTS:
+            return _tags_overlap(str(_column(args[0])), wanted)
         return (_pl(args[0], params, as_of) & to_mask(wanted)) != 0
+    if fn == "coalesce":
+        return pl.coalesce([_pl(a, params, as_of) for a in args])
+    if fn == "choose":
+        parts = [_pl(a, params, as_of) for a in args]
+        chain: Any = pl
+        for cond, value in zip(parts[:-1:2], parts[1::2], strict=True):
+            chain = chain.when(cond.is_null()).then(pl.lit(None)).when(cond).then(value)
+        return chain.otherwise(parts[-1])  # type: ignore[no-any-return]
     if fn in ("max", "min"):
         parts = [_pl(a, params, as_of) for a in args]
         return pl.max_horizontal(parts) if fn == "max" else pl.min_horizontal(parts)
-    count = _const(args[1], params)
-    if not isinstance(count, int):
-        raise ExpressionError(f"{fn} needs a whole number of units, got {count!r}")
-    unit = "y" if fn == "add_years" else "mo"
-    return _pl(args[0], params, as_of).dt.offset_by(f"{count}{unit}")
+    day = _pl(args[0], params, as_of)
+    unit = {"add_years": "y", "add_months": "mo", "add_days": "d"}[fn]
+    try:
+        count = _const(args[1], params)
+    except ExpressionError:  # a count read from the facts: one offset string per row
+        n = _pl(args[1], params, as_of).cast(pl.Int64)
+        shifted = day.dt.offset_by(pl.format("{}" + unit, n))
+    else:
+        if not isinstance(count, int):
+            raise ExpressionError(f"{fn} needs a whole number of units, got {count!r}") from None
+        shifted = day.dt.offset_by(f"{count}{unit}")
+    return pl.when(day == _lit(NEVER)).then(_lit(NEVER)).otherwise(shifted)

@@ -41,7 +41,21 @@ FACTS: Mapping[str, tuple[str, str]] = {
     "probation_revoked": ("bool", "a probation_revoked event names this conviction"),
     "prior_convictions": ("int", "other convictions dated before this record (not counting combinations)"),
     "later_conviction_date": ("date", "earliest later conviction for a new case (not a combination)"),
+    "channel": ("str", "the disclosure channel decided on: the target's, else the pack's main channel"),
+    "offense_class": ("str", "the offences' grade (class: M2, summary, felony, …) when they share one"),
+    "statute_tags": ("tags", "labels the pack's statute table gives the offences (e.g. pa_art_b)"),
+    "statutory_max_months": ("number", "highest statutory maximum among the offences (statute table)"),
+    "daily_rates": ("int", "number of daily rates of a fine (Tagessätze)"),
+    "sentence_days": ("number", "term stated in days"),
+    "probation_months": ("number", "probation, operational or suspension period in months"),
+    "sentence_completed_date": ("date", "latest sentence_completed event for this conviction"),
+    "probation_completed_date": ("date", "latest probation_completed event for this conviction"),
+    "fine_paid_date": ("date", "latest fine_paid event for this conviction"),
+    "restitution_paid_date": ("date", "latest restitution_paid event for this conviction"),
 }
+
+#: Facts holding a set of labels (``overlaps(x, [...])``, ``'label' in x``).
+SET_FACTS = frozenset(name for name, (kind, _) in FACTS.items() if kind in ("categories", "tags"))
 
 _UNBOUNDED_KINDS = frozenset({"life", "death"})
 _ZERO_TERM_KINDS = frozenset({"fine", "exempt"})
@@ -57,6 +71,8 @@ class StatuteInfo:
     known: bool  # for criminal_law: the article exists in the catalogue
     categories: frozenset[str] | None
     culpability: str | None  # intentional | negligent | mixed | None
+    tags: frozenset[str] | None = frozenset()  # labels from a pack's statute table; None: unknown
+    max_months: float | None = None  # statutory maximum term, where the table states it
 
 
 StatuteResolver = Callable[[str], StatuteInfo]
@@ -87,7 +103,19 @@ def combine_law(values: list[str]) -> str:
     return "other"
 
 
-def record_facts(bundle: Bundle, record: Event, resolve: StatuteResolver, as_of: dt.date) -> dict[str, object]:
+def union(values: list[frozenset[str] | None]) -> frozenset[str] | None:
+    """The union of label sets; unknown if any is unknown."""
+    out: frozenset[str] = frozenset()
+    for v in values:
+        if v is None:
+            return None
+        out |= v
+    return out
+
+
+def record_facts(
+    bundle: Bundle, record: Event, resolve: StatuteResolver, as_of: dt.date, channel: str | None = None
+) -> dict[str, object]:
     """All facts of :data:`FACTS` for ``record``, from the events known on ``as_of``."""
     events = [e for e in bundle.events if e.date <= as_of]
     by_id = {e.id: e for e in events}
@@ -118,6 +146,13 @@ def record_facts(bundle: Bundle, record: Event, resolve: StatuteResolver, as_of:
         "culpability": combine_culpability([s.culpability for s in statutes]),
         "statute_law": combine_law([s.law for s in statutes]),
         "unknown_statute": any(s.law == "criminal_law" and not s.known for s in statutes),
+        "channel": channel,
+        "offense_class": _shared({o.offense.grade for o in offenses if o.offense is not None}, len(offenses)),
+        "statute_tags": union([s.tags for s in statutes]),
+        "statutory_max_months": _max_known([s.max_months for s in statutes]),
+        "daily_rates": sentence.daily_rates if sentence else None,
+        "sentence_days": sentence.days if sentence else None,
+        "probation_months": sentence.probation_months if sentence else None,
     }
     facts.update(_conviction_facts(bundle, record, events, by_id))
     return facts
@@ -130,6 +165,7 @@ def _conviction_facts(
     retrials = sorted((e for e in follow if e.type is EventType.RETRIAL), key=lambda e: (e.date, e.id))
     last_retrial = retrials[-1] if retrials else None
     completions = [e.date for e in follow if e.type in (EventType.SENTENCE_COMPLETED, EventType.PROBATION_COMPLETED)]
+    latest = {t: max((e.date for e in follow if e.type is t), default=None) for t in _DATED_FOLLOW_UPS}
     own = set(record.offense_ids)
     combining: list[Event] = []
     prior = 0
@@ -160,7 +196,25 @@ def _conviction_facts(
         "probation_revoked": any(e.type is EventType.PROBATION_REVOKED for e in follow),
         "prior_convictions": prior,
         "later_conviction_date": later,
+        **{f"{t.value}_date": day for t, day in latest.items()},
     }
+
+
+_DATED_FOLLOW_UPS = (
+    EventType.SENTENCE_COMPLETED,
+    EventType.PROBATION_COMPLETED,
+    EventType.FINE_PAID,
+    EventType.RESTITUTION_PAID,
+)
+
+
+def _shared(grades: set[str | None], n: int) -> str | None:
+    """The grade all ``n`` offences share, else unknown."""
+    return next(iter(grades)) if n and len(grades) == 1 else None
+
+
+def _max_known(values: list[float | None]) -> float | None:
+    return None if not values or any(v is None for v in values) else max(v for v in values if v is not None)
 
 
 def _term(event: Event | None) -> float | None:

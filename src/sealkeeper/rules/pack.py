@@ -26,6 +26,7 @@ from sealkeeper.model.decision import PackRef, Status
 from sealkeeper.model.record import RECORD_TYPES
 from sealkeeper.rules import expr
 from sealkeeper.rules.facts import FACTS
+from sealkeeper.rules.stages import Combination, Stages, build_stages
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +44,12 @@ class Article:
     citation: str
     title_zh: str
     title_en: str
-    text_zh: str
+    text_zh: str  # the article's own wording (in ``lang``; Chinese for CN)
     summary_en: str
     confidence: str
     sources: tuple[str, ...]
+    lang: str = "zh"
+    summary_zh: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,12 @@ class Pack:
     default: Rule
     profile: str | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)  # jurisdiction data, e.g. the CN catalogue
+    stages: Stages = field(default_factory=Stages)
+    channels: tuple[str, ...] = ()  # the disclosure channels a target may name; the first is the main one
+
+    @property
+    def main_channel(self) -> str | None:
+        return self.channels[0] if self.channels else None
 
     @property
     def ref(self) -> PackRef:
@@ -120,8 +129,8 @@ class Pack:
             yield from rule.walk()
         yield self.default
 
-    def rule(self, rule_id: str) -> Rule:
-        for rule in self.all_rules():
+    def rule(self, rule_id: str) -> Rule | Combination:
+        for rule in (*self.all_rules(), *self.stages.combinations):
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
@@ -193,13 +202,15 @@ def build_pack(data: Mapping[str, Any], articles: Mapping[str, Any], extras: Map
                 raise PackError(pid, f"profiles.{name}.{key}", "overrides an unknown parameter")
             overrides[key] = _typed(pid, key, data["parameters"][key].get("type"), value)
     ctx = _Ctx(pid, frozenset(FACTS), frozenset(params), arts)
+    stages = build_stages(pid, data, frozenset(params), ctx.check_articles, _text)
+    ctx = dataclasses.replace(ctx, facts=frozenset(FACTS) | stages.names)
     for i, r in enumerate(data["rules"]):
         if "applies_to" not in r:
             raise PackError(pid, f"rules[{i}] ({r['id']})", "a top-level rule needs applies_to (exceptions inherit it)")
     rules = tuple(ctx.rule(r, f"rules[{i}]") for i, r in enumerate(data["rules"]))
     default = ctx.rule({**data["default"], "when": "True", "applies_to": sorted(RECORD_TYPES)}, "default")
     seen: set[str] = set()
-    for rule in (*(r for top in rules for r in top.walk()), default):
+    for rule in (*(r for top in rules for r in top.walk()), default, *stages.combinations):
         if rule.id in seen:
             raise PackError(pid, rule.id, "duplicate rule id")
         seen.add(rule.id)
@@ -219,6 +230,8 @@ def build_pack(data: Mapping[str, Any], articles: Mapping[str, Any], extras: Map
         rules=rules,
         default=default,
         extras=dict(extras or {}),
+        stages=stages,
+        channels=tuple(meta.get("channels", ())),
     )
 
 
@@ -249,16 +262,23 @@ def _typed(pid: str, name: str, kind: str | None, value: object) -> object:
     return value
 
 
+def _text(raw: Mapping[str, str]) -> Text:
+    return Text(raw["zh"], raw["en"])
+
+
 def _article(aid: str, raw: Mapping[str, Any]) -> Article:
+    """An article entry: CN files give ``text_zh``; others give ``text`` in ``lang`` and ``summary_zh``."""
     return Article(
         id=aid,
         citation=str(raw.get("citation", aid)),
         title_zh=str(raw.get("title_zh", "")),
         title_en=str(raw.get("title_en", "")),
-        text_zh=str(raw.get("text_zh", "")).strip(),
-        summary_en=str(raw.get("summary_en", "")).strip(),
+        text_zh=str(raw.get("text_zh", raw.get("text", "")) or "").strip(),
+        summary_en=str(raw.get("summary_en", "") or "").strip(),
         confidence=str(raw.get("confidence", "M")),
         sources=tuple(str(s) for s in raw.get("sources", ()) or ()),
+        lang=str(raw.get("lang", "zh")),
+        summary_zh=str(raw.get("summary_zh", "") or "").strip(),
     )
 
 
@@ -268,6 +288,11 @@ class _Ctx:
     facts: frozenset[str]
     params: frozenset[str]
     articles: Mapping[str, Article]
+
+    def check_articles(self, ids: tuple[str, ...], where: str) -> None:
+        for aid in ids:
+            if aid not in self.articles:
+                raise PackError(self.pack, where, f"cites unknown article {aid!r}")
 
     def expression(self, source: str, where: str) -> expr.Expression:
         try:
@@ -283,9 +308,7 @@ class _Ctx:
         if dated != ("date" in raw):
             need = "needs" if dated else "must not have"
             raise PackError(self.pack, where, f"a {outcome} outcome {need} a date expression")
-        for aid in raw.get("articles", ()):
-            if aid not in self.articles:
-                raise PackError(self.pack, where, f"cites unknown article {aid!r}")
+        self.check_articles(raw.get("articles", ()), where)
         unknown_kinds = set(raw["applies_to"]) - {t.value for t in RECORD_TYPES}
         if unknown_kinds:
             raise PackError(self.pack, where, f"applies_to names unknown record kinds {sorted(unknown_kinds)}")
@@ -296,9 +319,9 @@ class _Ctx:
             when=self.expression(raw["when"], f"{where}.when"),
             outcome=outcome,
             date=self.expression(raw["date"], f"{where}.date") if dated else None,
-            text=Text(raw["text"]["zh"], raw["text"]["en"]),
+            text=_text(raw["text"]),
             articles=tuple(raw.get("articles", ())),
-            question=Text(question["zh"], question["en"]) if question else None,
+            question=_text(question) if question else None,
             exceptions=tuple(
                 self.rule({"applies_to": raw["applies_to"], **e}, f"{where}.exceptions[{i}]")
                 for i, e in enumerate(raw.get("exceptions", ()))
