@@ -37,6 +37,7 @@ class CompiledPack:
         self._date = {r.id: expr.to_python(r.date, self.params) for r in pack.all_rules() if r.date is not None}
         stages = pack.stages
         self.derived = [(d.name, expr.to_python(d.expression, self.params)) for d in stages.derived]
+        self.late = [(d.name, expr.to_python(d.expression, self.params)) for d in stages.late]
         self.aggregates = [
             (a, expr.to_python(a.where, self.params), expr.to_python(a.of, self.params) if a.of else None)
             for a in stages.aggregates
@@ -60,6 +61,9 @@ class CompiledPack:
             others = [envs[o] for o in order if o != rid]
             extra = {a.name: aggregate_value(a, where, of, envs[rid], others) for a, where, of in self.aggregates}
             envs[rid].update(extra)
+        for env in envs.values():
+            for name, fn in self.late:
+                env[name] = fn(env)
         outcomes = {rid: self.decide(envs[rid]) for rid in order}
         for cc in self.combinations:
             combine(cc, order, envs, outcomes, self.as_of)

@@ -9,6 +9,8 @@ states these as data, in three stages evaluated before and after its rules:
 ``derive``      named expressions over one record's facts, in order (each may use the earlier ones);
 ``aggregates``  count / any / min / max over the person's *other* records, filtered by a pair expression
                 in which ``other.x`` is the other record's fact ``x`` (e.g. the other custodial entries);
+``derive_after_aggregates``  named expressions that may also read the aggregates (e.g. a period that
+                depends on what else is in the register);
 ``combine``     after the rules: ``chain`` — a later record that arrives (by its date) before this one is
                 protected, and satisfies ``with``, postpones this one to ``until`` (drag-through, reset),
                 processed from the latest record back so that chains propagate; ``all`` — no record
@@ -69,11 +71,12 @@ class Stages:
     derived: tuple[Derived, ...] = ()
     aggregates: tuple[Aggregate, ...] = ()
     combinations: tuple[Combination, ...] = ()
+    late: tuple[Derived, ...] = ()  # derive_after_aggregates
 
     @property
     def names(self) -> frozenset[str]:
         """The names rules may read besides :data:`FACTS`."""
-        return frozenset(d.name for d in self.derived) | frozenset(a.name for a in self.aggregates)
+        return frozenset(d.name for d in (*self.derived, *self.late)) | frozenset(a.name for a in self.aggregates)
 
     @property
     def record_names(self) -> frozenset[str]:
@@ -100,13 +103,7 @@ def build_stages(  # noqa: PLR0913 - the pack's parts, each checked against the 
     make_text: Any,
 ) -> Stages:
     """Build and check the ``derive``, ``aggregates`` and ``combine`` sections of parsed pack data."""
-    names = frozenset(FACTS)
-    derived: list[Derived] = []
-    for name, raw in (data.get("derive") or {}).items():
-        if name in names or name.startswith("other"):
-            raise PackError(pack, f"derive.{name}", "name already used by a fact or an earlier derived value")
-        derived.append(Derived(name, _parse(pack, f"derive.{name}", raw["expr"], names, params), raw["description"]))
-        names = names | {name}
+    derived, names = _derive(pack, "derive", data, frozenset(FACTS), params)
     pair = _pair_names(names)
     aggregates: list[Aggregate] = []
     for name, raw in (data.get("aggregates") or {}).items():
@@ -124,6 +121,7 @@ def build_stages(  # noqa: PLR0913 - the pack's parts, each checked against the 
                 raw["description"],
             )
         )
+    late, names = _derive(pack, "derive_after_aggregates", data, names | {a.name for a in aggregates}, params)
     combos: list[Combination] = []
     for i, raw in enumerate(data.get("combine") or ()):
         where = f"combine[{i}] ({raw['id']})"
@@ -147,4 +145,16 @@ def build_stages(  # noqa: PLR0913 - the pack's parts, each checked against the 
                 question=make_text(question) if question else None,
             )
         )
-    return Stages(tuple(derived), tuple(aggregates), tuple(combos))
+    return Stages(tuple(derived), tuple(aggregates), tuple(combos), tuple(late))
+
+
+def _derive(
+    pack: str, section: str, data: Mapping[str, Any], names: frozenset[str], params: frozenset[str]
+) -> tuple[list[Derived], frozenset[str]]:
+    out: list[Derived] = []
+    for name, raw in (data.get(section) or {}).items():
+        if name in names or name.startswith("other"):
+            raise PackError(pack, f"{section}.{name}", "name already used by a fact or an earlier value")
+        out.append(Derived(name, _parse(pack, f"{section}.{name}", raw["expr"], names, params), raw["description"]))
+        names = names | {name}
+    return out, names
