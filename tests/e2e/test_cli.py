@@ -14,6 +14,7 @@ import pytest
 SEALKEEPER = Path(sys.executable).parent / "sealkeeper"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 CN_EXAMPLES = FIXTURES / "cn_examples.json"
+ALL_EXAMPLES = FIXTURES / "examples.json"  # a verbatim copy of shared/cases/examples.json
 SHARED_EXAMPLES = Path("/work/shared/cases/examples.json")
 
 pytestmark = pytest.mark.skipif(not SEALKEEPER.is_file(), reason=f"console script not installed at {SEALKEEPER}")
@@ -59,15 +60,13 @@ def assert_decision_shape(obj: dict[str, Any]) -> None:
         assert set(reason) == {"rule", "text", "citation"}
         assert all(isinstance(v, str) for v in reason.values())
     assert set(obj["pack"]) == {"id", "version"}
-    assert obj["pack"]["id"] == "CN"
 
 
 def assert_matches_expected(results: list[dict[str, Any]], bundles: list[dict[str, Any]]) -> None:
     assert [r["id"] for r in results] == [b["id"] for b in bundles]
     for result, bundle in zip(results, bundles, strict=True):
-        if bundle["jurisdiction"] != "CN":
-            continue
         assert_decision_shape(result)
+        assert result["pack"]["id"] == bundle["jurisdiction"]
         expected = bundle["expected"]
         assert (result["status"], result["date"]) == (expected["status"], expected["date"]), bundle["id"]
 
@@ -101,6 +100,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         "missing": start("evaluate", "missing.json", "--format", "json", cwd=folder),
         "missing_long": start("evaluate", deep / "missing-bundles-file.json", columns=80),
         "packs": start("packs"),
+        "all_json": start("evaluate", ALL_EXAMPLES, "--format", "json"),
+        "show_de_zh": start("packs", "show", "DE", "--lang", "zh"),
+        "show_pa_en": start("packs", "show", "US-PA", "--lang", "en"),
+        "show_missing": start("packs", "show", "XX"),
     }
     if SHARED_EXAMPLES.is_file():
         procs["shared"] = start("evaluate", SHARED_EXAMPLES, "--format", "json")
@@ -116,25 +119,47 @@ def test_evaluate_cn_examples_json(runs: Runs) -> None:
     assert all(r["reasons"] for r in results)
 
 
+def test_every_example_of_every_jurisdiction_passes(runs: Runs) -> None:
+    proc = runs["all_json"]
+    assert proc.returncode == 0, proc.stderr
+    bundles = json.loads(ALL_EXAMPLES.read_text("utf-8"))
+    assert {b["jurisdiction"] for b in bundles} == {"CN", "DE", "UK-EW", "JP", "US-PA", "US-MI"}
+    results = json.loads(proc.stdout)
+    assert_matches_expected(results, bundles)
+    assert all(r["reasons"] for r in results)
+
+
 def test_evaluate_shared_examples_json(runs: Runs) -> None:
     if "shared" not in runs:
         pytest.skip("/work/shared/cases is not available")
     proc = runs["shared"]
-    assert "Traceback" not in proc.stdout + proc.stderr
-    bundles = json.loads(SHARED_EXAMPLES.read_text("utf-8"))
-    results = json.loads(proc.stdout)
-    assert_matches_expected(results, bundles)
-    others = [r for r, b in zip(results, bundles, strict=True) if b["jurisdiction"] != "CN"]
-    # Bundles of jurisdictions without a shipped pack are reported one by one, never dropped.
-    assert all(r["status"] == "error" or set(r) == DECISION_KEYS for r in others)
-    assert proc.returncode == (1 if any(r["status"] == "error" for r in results) else 0)
+    assert proc.returncode == 0, proc.stderr
+    assert_matches_expected(json.loads(proc.stdout), json.loads(SHARED_EXAMPLES.read_text("utf-8")))
 
 
-def test_cn_fixture_is_a_verbatim_copy_of_the_shared_cases() -> None:
+def test_fixtures_are_verbatim_copies_of_the_shared_cases() -> None:
     if not SHARED_EXAMPLES.is_file():
         pytest.skip("/work/shared/cases is not available")
-    shared = [b for b in json.loads(SHARED_EXAMPLES.read_text("utf-8")) if b["jurisdiction"] == "CN"]
-    assert cn_bundles() == shared
+    shared = json.loads(SHARED_EXAMPLES.read_text("utf-8"))
+    assert json.loads(ALL_EXAMPLES.read_text("utf-8")) == shared
+    assert cn_bundles() == [b for b in shared if b["jurisdiction"] == "CN"]
+
+
+def test_packs_show_reads_like_law(runs: Runs) -> None:
+    zh, en = runs["show_de_zh"], runs["show_pa_en"]
+    assert zh.returncode == 0, zh.stderr
+    assert en.returncode == 0, en.stderr
+    assert "规则（首条适用的规则决定结果" in zh.stdout
+    assert "§47 BZRG" in zh.stdout
+    assert "[de.register.blocking] (all)" in zh.stdout
+    assert "act36_commencement" in en.stdout
+    assert "1970-01-01: 2024-06-11" in en.stdout
+    assert "[pa.misdemeanor.excluded_offence]" in en.stdout
+    assert "18 Pa.C.S." in en.stdout
+    missing = runs["show_missing"]
+    assert missing.returncode == 2
+    assert "no such rule pack" in missing.stderr
+    assert "Traceback" not in missing.stderr
 
 
 def test_mixed_good_and_bad_bundles(runs: Runs) -> None:
@@ -182,8 +207,9 @@ def test_evaluate_table(runs: Runs) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
-def test_packs_lists_cn(runs: Runs) -> None:
+def test_packs_lists_every_pack(runs: Runs) -> None:
     proc = runs["packs"]
     assert proc.returncode == 0, proc.stderr
-    assert "CN" in proc.stdout
+    for pack_id in ("CN", "DE", "JP", "UK-EW", "US-MI", "US-PA"):
+        assert pack_id in proc.stdout
     assert "2026" in proc.stdout  # the pack version

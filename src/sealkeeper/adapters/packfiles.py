@@ -1,8 +1,9 @@
 """Loading rule packs from the YAML files shipped in ``sealkeeper/rules/packs/<ID>/``.
 
-A pack folder holds ``pack.yaml`` (rules and parameters), ``articles.yaml`` (article texts) and either
-``criminal_law.yaml`` (CN: the Criminal Law catalogue) or ``statutes.yaml`` (a statute table). Reading and YAML parsing happen here; validation and
-building are pure (``sealkeeper.rules.pack.build_pack``). Errors come out as PackError.
+A pack folder holds ``pack.yaml`` (rules and parameters), ``articles.yaml`` (article texts) and
+either ``criminal_law.yaml`` (CN: the Criminal Law catalogue) or ``statutes.yaml`` (a statute table).
+Reading and YAML parsing happen here; validation and building are pure
+(``sealkeeper.rules.pack.build_pack``). Errors come out as PackError.
 """
 
 from __future__ import annotations

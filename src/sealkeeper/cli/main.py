@@ -151,9 +151,12 @@ def _ticking(items: Iterator[T], progress: Progress, task: Any, every: int = 100
     progress.update(task, completed=progress.tasks[task].total)
 
 
-@cli.command()
-def packs() -> None:
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def packs(ctx: click.Context) -> None:
     """List the rule packs, their versions, profiles and rule counts (all validated on start-up)."""
+    if ctx.invoked_subcommand is not None:
+        return
     table = Table("pack", "version", "jurisdiction", "rules", "parameters", "profiles")
     for pack in load_all().values():
         table.add_row(
@@ -165,6 +168,15 @@ def packs() -> None:
             ", ".join(sorted(pack.profiles)) or "-",
         )
     Console().print(table)
+
+
+@packs.command("show")
+@click.argument("pack_id")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--profile", default=None, help="Show the pack with a profile's parameters applied.")
+def packs_show(pack_id: str, lang: str, profile: str | None) -> None:
+    """Print a pack as a lawyer reads it: rules, parameters with their dated values, citations."""
+    click.echo(evaluation.pack_text(pack_id, lang, profile), nl=False)
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 
 from sealkeeper.errors import BundleFormatError
@@ -127,7 +126,9 @@ def channel_of(pack: Pack, bundle: Bundle) -> str | None:
         return pack.main_channel
     if wanted not in pack.channels:
         known = ", ".join(pack.channels) if pack.channels else "none"
-        raise BundleFormatError(bundle.id, "target.channel", f"pack {pack.id} has no channel {wanted!r} (known: {known})")
+        raise BundleFormatError(
+            bundle.id, "target.channel", f"pack {pack.id} has no channel {wanted!r} (known: {known})"
+        )
     return wanted
 
 

@@ -92,7 +92,7 @@ def parse(source: str, known_facts: frozenset[str], known_params: frozenset[str]
     return Expression(source, tree, frozenset(facts), frozenset(params))
 
 
-def _check(  # noqa: PLR0917 - a recursive walk threading its accumulators
+def _check(  # noqa: PLR0912, PLR0917 - one case per syntax form; a recursive walk threading its accumulators
     node: ast.AST, src: str, kf: frozenset[str], kp: frozenset[str], facts: set[str], params: set[str]
 ) -> None:
     match node:
@@ -113,7 +113,9 @@ def _check(  # noqa: PLR0917 - a recursive walk threading its accumulators
             return
         case ast.Attribute(value=ast.Name(id="other"), attr=name):
             if f"other.{name}" not in kf:
-                raise ExpressionError(f"other.{name} is not allowed in {src!r} (only in pair expressions, of known facts)")
+                raise ExpressionError(
+                    f"other.{name} is not allowed in {src!r} (only in pair expressions, of known facts)"
+                )
             facts.add(f"other.{name}")
             return
         case ast.Call(func=ast.Name(id=fn), keywords=[]) if fn in FUNCTIONS:
@@ -142,7 +144,7 @@ def _check_call(fn: str, args: list[ast.expr], src: str) -> None:
     low, high = _ARITY.get(fn, (1, 99))
     if not low <= len(args) <= high:
         raise ExpressionError(f"{fn}() takes {low if low == high else f'at least {low}'} argument(s) in {src!r}")
-    if fn == "choose" and (len(args) < 3 or len(args) % 2 == 0):  # noqa: PLR2004 - one case and the otherwise
+    if fn == "choose" and (len(args) < 3 or len(args) % 2 == 0):
         raise ExpressionError(f"choose() takes condition/value pairs and a final otherwise value in {src!r}")
     if fn == "date":
         value = args[0].value if isinstance(args[0], ast.Constant) else None
@@ -225,7 +227,7 @@ def _py_compare(terms: list[PyFn], ops: list[ast.cmpop]) -> PyFn:
     return run
 
 
-def _py_call(fn: str, fargs: list[PyFn]) -> PyFn:
+def _py_call(fn: str, fargs: list[PyFn]) -> PyFn:  # noqa: PLR0911 - one case per function
     if fn == "known":
         return lambda env: fargs[0](env) is not None
     if fn == "date":
@@ -320,7 +322,8 @@ def _pl(node: ast.expr, params: Mapping[str, Value], as_of: dt.date) -> pl.Expr:
         case ast.Attribute(value=ast.Name(id="other"), attr=name):
             return pl.col(f"other.{name}")
         case ast.BinOp(left=left, op=op, right=right):
-            return _ARITH[type(op)](_pl(left, params, as_of), _pl(right, params, as_of))
+            combined: pl.Expr = _ARITH[type(op)](_pl(left, params, as_of), _pl(right, params, as_of))
+            return combined
         case ast.UnaryOp(operand=operand):
             return ~_pl(operand, params, as_of)
         case ast.BoolOp(op=op, values=values):
@@ -382,7 +385,9 @@ def _pl_membership(a: ast.expr, b: ast.expr, params: Mapping[str, Value], as_of:
     return pl.when(left.is_null()).then(pl.lit(None, dtype=pl.Boolean)).otherwise(left.is_in(options))
 
 
-def _pl_call(fn: str, args: list[ast.expr], params: Mapping[str, Value], as_of: dt.date) -> pl.Expr:
+def _pl_call(  # noqa: PLR0911, PLR0912 - one case per function
+    fn: str, args: list[ast.expr], params: Mapping[str, Value], as_of: dt.date
+) -> pl.Expr:
     if fn == "known":
         return _pl(args[0], params, as_of).is_not_null()
     if fn == "date":
@@ -404,7 +409,8 @@ def _pl_call(fn: str, args: list[ast.expr], params: Mapping[str, Value], as_of: 
         chain: Any = pl
         for cond, value in zip(parts[:-1:2], parts[1::2], strict=True):
             chain = chain.when(cond.is_null()).then(pl.lit(None)).when(cond).then(value)
-        return chain.otherwise(parts[-1])  # type: ignore[no-any-return]
+        result: pl.Expr = chain.otherwise(parts[-1])
+        return result
     if fn in ("max", "min"):
         parts = [_pl(a, params, as_of) for a in args]
         return pl.max_horizontal(parts) if fn == "max" else pl.min_horizontal(parts)

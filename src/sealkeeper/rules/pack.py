@@ -130,7 +130,8 @@ class Pack:
         yield self.default
 
     def rule(self, rule_id: str) -> Rule | Combination:
-        for rule in (*self.all_rules(), *self.stages.combinations):
+        candidates: list[Rule | Combination] = [*self.all_rules(), *self.stages.combinations]
+        for rule in candidates:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
@@ -210,7 +211,8 @@ def build_pack(data: Mapping[str, Any], articles: Mapping[str, Any], extras: Map
     rules = tuple(ctx.rule(r, f"rules[{i}]") for i, r in enumerate(data["rules"]))
     default = ctx.rule({**data["default"], "when": "True", "applies_to": sorted(RECORD_TYPES)}, "default")
     seen: set[str] = set()
-    for rule in (*(r for top in rules for r in top.walk()), default, *stages.combinations):
+    named: list[Rule | Combination] = [*(r for top in rules for r in top.walk()), default, *stages.combinations]
+    for rule in named:
         if rule.id in seen:
             raise PackError(pid, rule.id, "duplicate rule id")
         seen.add(rule.id)

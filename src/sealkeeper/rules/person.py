@@ -35,8 +35,9 @@ def pair_env(this: Mapping[str, object], other: Mapping[str, object]) -> Env:
     return env
 
 
-def aggregate_value(agg: Aggregate, where: Callable[[Env], object], of: Callable[[Env], object] | None,
-                    this: Env, others: list[Env]) -> object:
+def aggregate_value(
+    agg: Aggregate, where: Callable[[Env], object], of: Callable[[Env], object] | None, this: Env, others: list[Env]
+) -> object:
     """count / any / min / max over the other records the ``where`` pair expression selects.
 
     An unknown ``where`` for some other record makes the result unknown (it might or might not count).
@@ -101,6 +102,18 @@ def combine(
             if day != own[r]:
                 outcomes[r] = from_protection(outcomes[r], day, cc.combo, as_of)
         return
+    _chain(cc, members, envs, own, outcomes, as_of)
+
+
+def _chain(  # noqa: PLR0917 - the combination's state, threaded from combine()
+    cc: CompiledCombination,
+    members: list[str],
+    envs: Mapping[str, Env],
+    own: Mapping[str, dt.date | None],
+    outcomes: dict[str, Outcome],
+    as_of: dt.date,
+) -> None:
+    """Later records postpone earlier ones, latest first so that a chain propagates back."""
     final: dict[str, dt.date | None] = {}
     for pos in range(len(members) - 1, -1, -1):
         r = members[pos]
@@ -132,7 +145,7 @@ def combine(
             outcomes[r] = from_protection(outcomes[r], day, cc.combo, as_of)
 
 
-def _overlap(
+def _overlap(  # noqa: PLR0917 - the combination's state, threaded from combine()
     combo: Combination,
     members: list[str],
     envs: Mapping[str, Env],

@@ -95,7 +95,7 @@ def _pair_names(record_names: frozenset[str]) -> frozenset[str]:
     return record_names | frozenset(f"other.{n}" for n in record_names)
 
 
-def build_stages(  # noqa: PLR0913 - the pack's parts, each checked against the others
+def build_stages(
     pack: str,
     data: Mapping[str, Any],
     params: frozenset[str],

@@ -48,7 +48,13 @@ def build_table(data: Mapping[str, Any]) -> tuple[Entry, ...]:
                 raise ValueError(f"{eid}: counterexample {counter!r} matches")
         max_months = raw.get("max_months")
         entries.append(
-            Entry(eid, pattern, categories, frozenset(raw.get("tags") or ()), None if max_months is None else float(max_months))
+            Entry(
+                eid,
+                pattern,
+                categories,
+                frozenset(raw.get("tags") or ()),
+                None if max_months is None else float(max_months),
+            )
         )
     if not entries:
         raise ValueError("the statute table is empty")

@@ -20,6 +20,7 @@ from sealkeeper.rules.explain import reasons
 from sealkeeper.rules.facts_batch import record_facts
 from sealkeeper.rules.frames import to_frame
 from sealkeeper.rules.pack import Pack
+from sealkeeper.rules.render import render
 
 __all__ = ["Item", "iter_items", "load_all", "read_bundles", "read_text"]  # re-exported for the entrypoints
 
@@ -34,6 +35,11 @@ def pack_for(jurisdiction: str, profile: str | None = None) -> Pack:
     if profile is not None and profile in pack.profiles:
         return pack.with_profile(profile)
     return pack
+
+
+def pack_text(pack_id: str, lang: str, profile: str | None = None) -> str:
+    """A shipped pack rendered for reading (``sealkeeper packs show``)."""
+    return render(load_pack(pack_id).with_profile(profile), lang)
 
 
 def decision_json(pack: Pack, bundle_id: str, decision: Decision, lang: str) -> dict[str, Any]:
