@@ -35,7 +35,16 @@ def population(records: int, seed_people: int, as_of: dt.date) -> pl.DataFrame:
     seed = to_frame(parse_bundle(b) for b in generate(seed_people, 7, as_of=as_of))
     per_copy = seed.filter(pl.col("type").is_in([t.value for t in RECORD_TYPES])).height
     copies = -(-records // per_copy)
-    frames = [seed.with_columns(pl.col("pid") + f"-{k}") for k in range(copies)]
+    people, events = seed["pid"].max() + 1, seed.height  # type: ignore[operator]
+    frames = [
+        seed.with_columns(
+            pl.col("pid") + k * people,
+            pl.col("bundle_id") + f"-{k}",
+            pl.col("eid", "conviction_id") + k * events,
+            pl.col("offense_ids").list.eval(pl.element() + k * events),
+        )
+        for k in range(copies)
+    ]
     return pl.concat(frames, rechunk=True)
 
 

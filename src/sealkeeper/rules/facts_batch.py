@@ -1,8 +1,15 @@
 """The facts of :mod:`sealkeeper.rules.facts`, derived set-based for a whole population with Polars.
 
-Input: the event frame of :mod:`sealkeeper.rules.frames`. Output: one row per record with a column per
-fact (``categories`` as a bit mask). Every derivation here mirrors one in ``facts.py``; the property
-test ``tests/unit/rules/test_batch.py`` checks that both give the same decisions on random populations.
+Input: the event frame of :mod:`sealkeeper.rules.frames` (integer keys; ``eid`` is the row number).
+Output: one row per record with a column per fact (``categories`` as a bit mask), keyed by ``pid`` and
+``rid``, the bundle id and the record's event id. Every derivation here mirrors one in ``facts.py``;
+the property test ``tests/unit/rules/test_batch.py`` checks that both give the same decisions on
+random populations.
+
+How it stays fast: an event named by number is looked up by position (``gather``), not joined; every
+partial result is kept sorted by the record number ``rid`` so that assembling them is a merge join;
+only people with more than one record are paired with their other convictions; statutes are resolved
+once each and looked up by position; culpability and law are combined as small integer codes.
 """
 
 from __future__ import annotations
@@ -14,10 +21,17 @@ import polars as pl
 from sealkeeper.model.categories import to_mask
 from sealkeeper.model.record import RECORD_TYPES, EventType
 from sealkeeper.rules.facts import UNBOUNDED_MONTHS, StatuteResolver
+from sealkeeper.rules.frames import check_frame
 
 _RECORDS = sorted(t.value for t in RECORD_TYPES)
 _COMPLETIONS = [EventType.SENTENCE_COMPLETED.value, EventType.PROBATION_COMPLETED.value]
-_KEY = ["pid", "rid"]
+_FOLLOW = [*_COMPLETIONS, EventType.PROBATION_REVOKED.value]
+# Codes ordered so that max/min over a record's offences give facts.combine_culpability / combine_law.
+_CULP = {"intentional": 2, "negligent": 1}
+_LAW = {"psal": 2, "criminal_law": 1}
+# Common-subexpression elimination off: Polars 2.0 takes two *empty* Series literals of different dtypes
+# for the same expression (an empty population); no expression here is repeated anyway.
+_NO_CSE = pl.QueryOptFlags(comm_subexpr_elim=False)
 
 
 def _term(kind: pl.Expr, months: pl.Expr) -> pl.Expr:
@@ -32,26 +46,70 @@ def _term(kind: pl.Expr, months: pl.Expr) -> pl.Expr:
 
 
 def statute_table(statutes: pl.Series, resolve: StatuteResolver) -> pl.DataFrame:
-    """Each distinct statute resolved once (a few hundred strings, not one call per record)."""
+    """Each distinct statute resolved once (a few hundred strings, not one call per record).
+
+    ``culp`` and ``law`` are the codes of ``_CULP`` and ``_LAW`` (0 for anything else).
+    """
     rows = []
-    for text in statutes.drop_nulls().unique().to_list():
+    for text in sorted(statutes.drop_nulls().unique().to_list()):
         info = resolve(text)
         cats = None if info.categories is None else to_mask(info.categories)
-        rows.append((text, info.law, info.known, cats, info.culpability))
-    schema = {"statute": pl.Utf8, "law": pl.Utf8, "known": pl.Boolean, "stat_cats": pl.Int64, "culp": pl.Utf8}
+        unknown = info.law == "criminal_law" and not info.known
+        rows.append((text, _LAW.get(info.law, 0), unknown, cats, _CULP.get(info.culpability or "", 0)))
+    schema = {"statute": pl.Utf8, "law": pl.Int8, "unknown": pl.Boolean, "stat_cats": pl.Int64, "culp": pl.Int8}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _sorted(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Mark ``rid`` as sorted (callers guarantee it), so that joins on it are merge joins."""
+    return frame.with_columns(pl.col("rid").set_sorted())
+
+
+class _Offences:
+    """The offence facts of every event, as columns indexed by event number (``eid`` is the row number).
+
+    ``offense`` is true for an offence known on ``as_of``; ``cats`` its categories (explicit, else the
+    statute's); ``culp`` and ``law`` codes of ``_CULP`` and ``_LAW``; ``unknown`` an unknown criminal statute.
+    """
+
+    def __init__(self, events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date) -> None:
+        table = statute_table(events["statute"], resolve)
+
+        def look(name: str) -> pl.Expr:
+            return pl.lit(table[name]).gather(pl.col("position"))
+
+        self.columns = (
+            events.lazy()
+            .with_columns(pl.col("statute").cast(pl.Enum(table["statute"].to_list())).to_physical().alias("position"))
+            .select(
+                "date",
+                ((pl.col("type") == EventType.OFFENSE.value) & (pl.col("date") <= as_of)).alias("offense"),
+                pl.coalesce("explicit_categories", look("stat_cats")).alias("cats"),
+                look("culp").fill_null(0).alias("culp"),
+                look("law").fill_null(0).alias("law"),
+                look("unknown").fill_null(False).alias("unknown"),
+            )
+            .collect(engine="in-memory", optimizations=_NO_CSE)
+            .to_dict()
+        )
+
+    def at(self, index: str, prefix: str) -> list[pl.Expr]:
+        """The columns looked up at the event numbers in column ``index``, named ``prefix`` + name."""
+        return [pl.lit(col).gather(pl.col(index)).alias(prefix + name) for name, col in self.columns.items()]
 
 
 def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date) -> pl.DataFrame:
     """One row per record known on ``as_of``, with every fact of ``facts.FACTS`` (``pid``, ``rid`` keys)."""
-    ev = events.lazy().filter(pl.col("date") <= as_of)
-    records = ev.filter(pl.col("type").is_in(_RECORDS)).rename({"eid": "rid"})
-    offenses = _offense_facts(ev, records, statute_table(events["statute"], resolve).lazy())
-    follow = _follow_up_facts(ev)
-    pairs = _conviction_pair_facts(ev, records)
+    check_frame(events)
+    offences = _Offences(events, resolve, as_of)
+    known = pl.col("date") <= as_of
+    records = _sorted(events.lazy().filter(pl.col("type").is_in(_RECORDS) & known).rename({"eid": "rid"}))
+    n_ids = pl.col("offense_ids").list.len()
+    inline = pl.col("statute").is_not_null()  # admin penalties and cautions carry their one offence inline
     base = records.select(
-        "pid",
         "rid",
+        pl.col("bundle_id").alias("pid"),
+        pl.col("event_id").alias("record_id"),
         pl.lit(as_of, dtype=pl.Date).alias("as_of"),
         pl.col("type").alias("record_kind"),
         pl.col("date").alias("record_date"),
@@ -62,78 +120,127 @@ def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date)
         "main_conduct_before_18",
         pl.when(pl.col("type") == "non_prosecution").then(pl.col("np_kind")).alias("non_prosecution_kind"),
         "penalty_kind",
+        inline.alias("inline"),
+        # the one offence of a record with one: its own row when inline, else the one it names
+        pl.when(inline).then(pl.col("rid")).when(n_ids == 1).then(pl.col("offense_ids").list.first()).alias("one"),
     )
+    base = base.with_columns(offences.at("one", "o_"))
+    single = pl.when(pl.col("inline") | pl.col("o_offense").fill_null(False))
+    many = _many_offence_facts(records.filter(~inline & (n_ids > 1)), offences)
     out = (
-        base.join(offenses, on=_KEY, how="left")
-        .join(follow, left_on=["pid", "rid"], right_on=["pid", "conviction_id"], how="left")
-        .join(pairs, on=_KEY, how="left")
+        base.with_columns(
+            single.then(pl.col(f"o_{name}")).alias(f"o_{name}") for name in ("date", "cats", "culp", "law", "unknown")
+        )
+        .with_columns(single.then(True).alias("o_offense"))
+        .join(many, on="rid", how="left")
+        .join(_follow_up_facts(events.lazy().filter(known)), on="rid", how="left")
+        .join(_retrial_facts(events.lazy().filter(known)), on="rid", how="left")
+        .join(_conviction_pair_facts(events, records, as_of), on="rid", how="left")
         .with_columns(
-            pl.col("categories").fill_null(pl.when(pl.col("n_off").is_null()).then(0)),
-            pl.col("statute_law").fill_null("other"),
-            pl.col("unknown_statute").fill_null(False),
+            pl.coalesce("o_date", "m_first").alias("first_offense_date"),
+            pl.coalesce("o_date", "m_last").alias("last_offense_date"),
+            pl.when(pl.col("o_offense"))
+            .then(pl.col("o_cats"))
+            .when(pl.col("m_cats_unknown").is_null())
+            .then(0)
+            .when(pl.col("m_cats_unknown"))
+            .then(None)
+            .otherwise(pl.col("m_cats"))
+            .alias("categories"),
+            _culpability(pl.coalesce("o_culp", "m_culp_max"), pl.coalesce("o_culp", "m_culp_min")),
+            _statute_law(pl.coalesce("o_law", "m_law_max"), pl.coalesce("o_law", "m_law_min")),
+            pl.coalesce("o_unknown", "m_unknown", False).alias("unknown_statute"),
             pl.col("probation_revoked").fill_null(False),
             pl.col("prior_convictions").fill_null(0),
         )
-        .drop("n_off")
+        .drop("rid", "inline", "one", pl.selectors.starts_with("o_", "m_"))
+        .rename({"record_id": "rid"})
     )
-    return out.collect()
+    return out.collect(engine="in-memory", optimizations=_NO_CSE)
 
 
-def _offense_facts(ev: pl.LazyFrame, records: pl.LazyFrame, statutes: pl.LazyFrame) -> pl.LazyFrame:
-    offenses = ev.filter(pl.col("type") == "offense").select(
-        "pid", pl.col("eid").alias("oid"), pl.col("date").alias("odate"), "statute", "explicit_categories"
-    )
-    linked = (
-        records.select("pid", "rid", pl.col("offense_ids").alias("oid"))
-        .explode("oid")
-        .drop_nulls("oid")
-        .join(offenses, on=["pid", "oid"], how="inner")
-    )
-    inline = records.filter(pl.col("statute").is_not_null()).select(
-        "pid", "rid", pl.col("rid").alias("oid"), pl.col("date").alias("odate"), "statute", "explicit_categories"
-    )
-    rows = pl.concat([linked, inline]).join(statutes, on="statute", how="left")
-    cats = pl.coalesce("explicit_categories", "stat_cats")
-    return rows.group_by(_KEY).agg(
-        pl.col("odate").min().alias("first_offense_date"),
-        pl.col("odate").max().alias("last_offense_date"),
-        pl.when(cats.is_null().any()).then(None).otherwise(cats.fill_null(0).bitwise_or()).alias("categories"),
-        pl.when((pl.col("culp") == "intentional").any())
-        .then(pl.lit("intentional"))
-        .when((pl.col("culp") == "negligent").all(ignore_nulls=False))
-        .then(pl.lit("negligent"))
-        .alias("culpability"),
-        pl.when((pl.col("law") == "psal").any())
+def _culpability(high: pl.Expr, low: pl.Expr) -> pl.Expr:
+    """facts.combine_culpability from the highest and lowest code of a record's offences."""
+    return pl.when(high == 2).then(pl.lit("intentional")).when(low == 1).then(pl.lit("negligent")).alias("culpability")
+
+
+def _statute_law(high: pl.Expr, low: pl.Expr) -> pl.Expr:
+    """facts.combine_law from the highest and lowest code of a record's offences."""
+    return (
+        pl.when(high == 2)
         .then(pl.lit("psal"))
-        .when((pl.col("law") == "criminal_law").all(ignore_nulls=False))
+        .when(low == 1)
         .then(pl.lit("criminal_law"))
         .otherwise(pl.lit("other"))
-        .alias("statute_law"),
-        ((pl.col("law") == "criminal_law") & ~pl.col("known")).any().alias("unknown_statute"),
-        pl.len().alias("n_off"),
+        .alias("statute_law")
     )
 
 
-def _follow_up_facts(ev: pl.LazyFrame) -> pl.LazyFrame:
-    follow = ev.filter(pl.col("conviction_id").is_not_null()).sort("date", "eid")
-    retrial = pl.col("type") == EventType.RETRIAL.value
-    return follow.group_by("pid", "conviction_id").agg(
-        pl.col("date").filter(retrial).last().alias("retrial_date"),
-        _term(pl.col("sentence_kind"), pl.col("months")).filter(retrial).last().alias("retrial_term_months"),
+def _many_offence_facts(records: pl.LazyFrame, offences: _Offences) -> pl.LazyFrame:
+    """Per record naming more than one offence: dates, categories and codes combined over those known."""
+    rows = (
+        records.select("rid", pl.col("offense_ids").alias("oid"))
+        .explode("oid")
+        .with_columns(offences.at("oid", ""))
+        .filter(pl.col("offense").fill_null(False))
+    )
+    grouped = rows.group_by("rid").agg(
+        pl.col("date").min().alias("m_first"),
+        pl.col("date").max().alias("m_last"),
+        pl.col("cats").is_null().any().alias("m_cats_unknown"),
+        pl.col("cats").fill_null(0).bitwise_or().alias("m_cats"),
+        pl.col("culp").max().alias("m_culp_max"),
+        pl.col("culp").min().alias("m_culp_min"),
+        pl.col("law").max().alias("m_law_max"),
+        pl.col("law").min().alias("m_law_min"),
+        pl.col("unknown").any().alias("m_unknown"),
+    )
+    return _sorted(grouped.sort("rid"))
+
+
+def _follow_up_facts(known: pl.LazyFrame) -> pl.LazyFrame:
+    follow = known.filter(pl.col("type").is_in(_FOLLOW))
+    grouped = follow.group_by(pl.col("conviction_id").alias("rid")).agg(
         pl.col("date").filter(pl.col("type").is_in(_COMPLETIONS)).max().alias("completion_date"),
         (pl.col("type") == EventType.PROBATION_REVOKED.value).any().alias("probation_revoked"),
     )
+    return _sorted(grouped.sort("rid"))
 
 
-def _conviction_pair_facts(ev: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFrame:
-    """Each record against every other conviction of the same person: combinations, priors, later ones."""
-    links = records.select("pid", "rid", pl.col("offense_ids").alias("oid")).explode("oid").drop_nulls("oid").unique()
+def _retrial_facts(known: pl.LazyFrame) -> pl.LazyFrame:
+    """The last retrial of each conviction, by date then event id (``eid`` follows the event ids)."""
+    retrials = known.filter(pl.col("type") == EventType.RETRIAL.value).sort("date", "eid")
+    last = retrials.group_by(pl.col("conviction_id").alias("rid")).agg(
+        pl.col("date").last().alias("retrial_date"),
+        _term(pl.col("sentence_kind"), pl.col("months")).last().alias("retrial_term_months"),
+    )
+    return _sorted(last.sort("rid"))
+
+
+def _conviction_pair_facts(events: pl.DataFrame, records: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """Each record against every other conviction of the same person: combinations, priors, later ones.
+
+    Only people with more than one record have pairs; rows of a person are adjacent (``check_frame``),
+    so those are found by comparing neighbours, and the rest (most of a population) are left out.
+    """
+    pid = pl.col("pid")
+    records = records.filter((pid == pid.shift(1)) | (pid == pid.shift(-1)))
+    odate = pl.lit(events["date"]).gather(pl.col("oid"))
+    offense = (pl.lit(events["type"]).gather(pl.col("oid")) == "offense") & (odate <= as_of)
+    links = (
+        records.select("rid", pl.col("offense_ids").alias("oid"), "birth_date")
+        .explode("oid")
+        .drop_nulls("oid")
+        .unique(["rid", "oid"])
+        .select(
+            "rid", "oid", (offense & (odate <= pl.col("birth_date").dt.offset_by("18y"))).cast(pl.Int64).alias("minor")
+        )
+    )
     own = records.select(
         "pid",
         "rid",
         pl.col("type").alias("rkind"),
         pl.col("date").alias("rdate"),
-        "birth_date",
         pl.col("offense_ids").list.n_unique().alias("n_own"),
     )
     convictions = records.filter(pl.col("type") == "conviction").select(
@@ -143,28 +250,18 @@ def _conviction_pair_facts(ev: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFr
         pl.col("offense_ids").list.n_unique().alias("n_theirs"),
         _term(pl.col("sentence_kind"), pl.col("months")).alias("cterm"),
     )
-    offense_dates = ev.filter(pl.col("type") == "offense").select(
-        "pid", pl.col("eid").alias("oid"), "date", "birth_date"
-    )
-    minor = (pl.col("date") <= pl.col("birth_date").dt.offset_by("18y")).cast(pl.Int64)
-    their_minors = (
-        links.rename({"rid": "cid"})
-        .join(offense_dates, on=["pid", "oid"], how="inner")
-        .group_by("pid", "cid")
-        .agg(minor.sum().alias("minor_theirs"))
-    )
+    their_minors = links.group_by(pl.col("rid").alias("cid")).agg(pl.col("minor").sum().alias("minor_theirs"))
     shared = (
-        links.join(links.rename({"rid": "cid"}), on=["pid", "oid"])
+        links.join(links.select(pl.col("rid").alias("cid"), "oid"), on="oid")
         .filter(pl.col("rid") != pl.col("cid"))
-        .join(offense_dates, on=["pid", "oid"], how="left")
-        .group_by("pid", "rid", "cid")
-        .agg(pl.len().alias("shared"), minor.fill_null(0).sum().alias("minor_shared"))
+        .group_by("rid", "cid")
+        .agg(pl.len().alias("shared"), pl.col("minor").sum().alias("minor_shared"))
     )
     pairs = (
         own.join(convictions, on="pid")
         .filter(pl.col("rid") != pl.col("cid"))
-        .join(shared, on=["pid", "rid", "cid"], how="left")
-        .join(their_minors, on=["pid", "cid"], how="left")
+        .join(shared, on=["rid", "cid"], how="left")
+        .join(their_minors, on="cid", how="left")
         .with_columns(pl.col("shared", "minor_shared", "minor_theirs").fill_null(0))
     )
     own_lt_theirs = (pl.col("shared") == pl.col("n_own")) & (pl.col("n_theirs") > pl.col("n_own"))
@@ -176,17 +273,17 @@ def _conviction_pair_facts(ev: pl.LazyFrame, records: pl.LazyFrame) -> pl.LazyFr
     best = (
         pairs.filter(pl.col("comb"))
         .sort(pl.col("cterm").fill_null(0.0), "cdate", "cid", descending=[True, False, False])
-        .group_by(_KEY, maintain_order=True)
+        .group_by("rid", maintain_order=True)
         .first()
         .select(
-            *_KEY,
+            "rid",
             pl.col("cdate").alias("combined_date"),
             pl.col("cterm").alias("combined_term_months"),
             (pl.col("minor_theirs") - pl.col("minor_shared") > 0).alias("combined_extra_before_18"),
         )
     )
-    counts = pairs.group_by(_KEY).agg(
+    counts = pairs.group_by("rid").agg(
         pl.col("prior").sum().cast(pl.Int64).alias("prior_convictions"),
         pl.col("cdate").filter(pl.col("later")).min().alias("later_conviction_date"),
     )
-    return counts.join(best, on=_KEY, how="full", coalesce=True)
+    return _sorted(counts.join(best, on="rid", how="left").sort("rid"))
