@@ -103,7 +103,9 @@ def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date)
     check_frame(events)
     offences = _Offences(events, resolve, as_of)
     known = pl.col("date") <= as_of
+    # selected once, not once per branch of the plan below (Polars does not share that scan)
     records = _sorted(events.lazy().filter(pl.col("type").is_in(_RECORDS) & known).rename({"eid": "rid"}))
+    records = records.collect(engine="in-memory").lazy()
     n_ids = pl.col("offense_ids").list.len()
     inline = pl.col("statute").is_not_null()  # admin penalties and cautions carry their one offence inline
     base = records.select(
@@ -135,7 +137,7 @@ def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date)
         .join(many, on="rid", how="left")
         .join(_follow_up_facts(events.lazy().filter(known)), on="rid", how="left")
         .join(_retrial_facts(events.lazy().filter(known)), on="rid", how="left")
-        .join(_conviction_pair_facts(events, records, as_of), on="rid", how="left")
+        .join(_conviction_pair_facts(records, offences), on="rid", how="left")
         .with_columns(
             pl.coalesce("o_date", "m_first").alias("first_offense_date"),
             pl.coalesce("o_date", "m_last").alias("last_offense_date"),
@@ -217,24 +219,22 @@ def _retrial_facts(known: pl.LazyFrame) -> pl.LazyFrame:
     return _sorted(last.sort("rid"))
 
 
-def _conviction_pair_facts(events: pl.DataFrame, records: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+def _conviction_pair_facts(records: pl.LazyFrame, offences: _Offences) -> pl.LazyFrame:
     """Each record against every other conviction of the same person: combinations, priors, later ones.
 
     Only people with more than one record have pairs; rows of a person are adjacent (``check_frame``),
     so those are found by comparing neighbours, and the rest (most of a population) are left out.
     """
     pid = pl.col("pid")
-    records = records.filter((pid == pid.shift(1)) | (pid == pid.shift(-1)))
-    odate = pl.lit(events["date"]).gather(pl.col("oid"))
-    offense = (pl.lit(events["type"]).gather(pl.col("oid")) == "offense") & (odate <= as_of)
+    records = records.filter((pid == pid.shift(1)) | (pid == pid.shift(-1))).with_columns(pid.set_sorted())
+    adult_day = pl.col("birth_date").dt.offset_by("18y")
     links = (
         records.select("rid", pl.col("offense_ids").alias("oid"), "birth_date")
         .explode("oid")
         .drop_nulls("oid")
         .unique(["rid", "oid"])
-        .select(
-            "rid", "oid", (offense & (odate <= pl.col("birth_date").dt.offset_by("18y"))).cast(pl.Int64).alias("minor")
-        )
+        .with_columns(offences.at("oid", "o_"))
+        .select("rid", "oid", (pl.col("o_offense") & (pl.col("o_date") <= adult_day)).cast(pl.Int64).alias("minor"))
     )
     own = records.select(
         "pid",
