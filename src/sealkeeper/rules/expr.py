@@ -11,7 +11,8 @@ whole population. Both follow three-valued (Kleene) logic, where ``None``/null m
 * ``a and b`` is false if either is false, unknown if either is unknown, else true; ``or`` dually;
   ``not unknown`` is unknown.
 * A comparison, ``in`` test or date function with an unknown operand is unknown.
-* ``max``/``min`` skip unknown operands (unknown only if all are), as Polars' ``max_horizontal`` does.
+* ``max``/``min`` skip unknown operands (unknown only if all are), as Polars' ``max_horizontal`` does;
+  ``latest``/``earliest`` are their strict forms: unknown if any operand is unknown.
 * ``known(x)`` is true when ``x`` is known, never unknown. Absent facts (no retrial, no later
   conviction) are unknown too, so a pack writes ``known(retrial_date) and …`` where absence means no.
 * ``overlaps(categories, param.list)`` is true when the offence has any of the listed categories
@@ -53,7 +54,20 @@ _CMP: dict[type[ast.cmpop], Callable[[Any, Any], bool]] = {
     ast.NotEq: lambda a, b: a != b,
 }
 FUNCTIONS = frozenset(
-    {"add_years", "add_months", "add_days", "max", "min", "known", "date", "overlaps", "coalesce", "choose"}
+    {
+        "add_years",
+        "add_months",
+        "add_days",
+        "max",
+        "min",
+        "latest",
+        "earliest",
+        "known",
+        "date",
+        "overlaps",
+        "coalesce",
+        "choose",
+    }
 )
 #: The set-valued fact that ``'category' in categories`` tests; a bit mask in the batch path.
 SET_FACT = "categories"
@@ -257,6 +271,14 @@ def _py_call(fn: str, fargs: list[PyFn]) -> PyFn:  # noqa: PLR0911 - one case pe
             return fargs[-1](env)
 
         return choose
+    if fn in ("latest", "earliest"):
+        strict = max if fn == "latest" else min
+
+        def bound(env: Env) -> Value:
+            values = [f(env) for f in fargs]
+            return None if any(v is None for v in values) else strict(values)
+
+        return bound
     if fn in ("max", "min"):
         pick = max if fn == "max" else min
 
@@ -271,7 +293,12 @@ def _py_call(fn: str, fargs: list[PyFn]) -> PyFn:  # noqa: PLR0911 - one case pe
         day, n = fargs[0](env), fargs[1](env)
         if day is None or n is None:
             return None
-        return NEVER if day == NEVER else shift(day, int(n))
+        if day == NEVER:
+            return NEVER
+        try:
+            return shift(day, int(n))
+        except (OverflowError, ValueError):  # beyond the calendar: a period that never ends
+            return NEVER
 
     return offset
 
@@ -411,9 +438,12 @@ def _pl_call(  # noqa: PLR0911, PLR0912 - one case per function
             chain = chain.when(cond.is_null()).then(pl.lit(None)).when(cond).then(value)
         result: pl.Expr = chain.otherwise(parts[-1])
         return result
-    if fn in ("max", "min"):
+    if fn in ("max", "min", "latest", "earliest"):
         parts = [_pl(a, params, as_of) for a in args]
-        return pl.max_horizontal(parts) if fn == "max" else pl.min_horizontal(parts)
+        picked = pl.max_horizontal(parts) if fn in ("max", "latest") else pl.min_horizontal(parts)
+        if fn in ("max", "min"):
+            return picked
+        return pl.when(pl.any_horizontal([p.is_null() for p in parts])).then(None).otherwise(picked)
     day = _pl(args[0], params, as_of)
     unit = {"add_years": "y", "add_months": "mo", "add_days": "d"}[fn]
     try:

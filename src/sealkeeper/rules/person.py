@@ -102,24 +102,27 @@ def combine(
             if day != own[r]:
                 outcomes[r] = from_protection(outcomes[r], day, cc.combo, as_of)
         return
-    _chain(cc, members, envs, own, outcomes, as_of)
+    _chain(cc, members, order, envs, outcomes, as_of)
 
 
 def _chain(  # noqa: PLR0917 - the combination's state, threaded from combine()
     cc: CompiledCombination,
     members: list[str],
+    order: list[str],
     envs: Mapping[str, Env],
-    own: Mapping[str, dt.date | None],
     outcomes: dict[str, Outcome],
     as_of: dt.date,
 ) -> None:
-    """Later records postpone earlier ones, latest first so that a chain propagates back."""
-    final: dict[str, dt.date | None] = {}
-    for pos in range(len(members) - 1, -1, -1):
-        r = members[pos]
+    """Later records (any, filtered by ``with``) postpone the members, latest first so that chains propagate."""
+    own = {r: protection(outcomes[r]) for r in order}
+    final: dict[str, dt.date | None] = dict(own)
+    for pos in range(len(order) - 1, -1, -1):
+        r = order[pos]
+        if r not in members:
+            continue
         day = own[r]
         changed = False
-        for o in members[pos + 1 :]:
+        for o in order[pos + 1 :]:
             if day is None or day == NEVER or envs[o]["record_date"] >= day:  # type: ignore[operator]
                 break
             if envs[o]["record_date"] == envs[r]["record_date"]:

@@ -95,12 +95,6 @@ def test_life_sentence_is_never_extinguished(jp: Pack) -> None:
     assert (d.status.value, d.rules) == ("not_sealed", ("jp.life",))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="拘留 (sentence kind criminal_detention, which jp.extinction's `when` lists) is 罰金以下: 5 years "
-    "after execution ends; period_start has no branch for it, so a served 拘留 is not_sealed "
-    "(jp.extinction.unserved) forever",
-)
 def test_served_kouryuu_is_extinguished_after_five_years(jp: Pack) -> None:
     c = conviction("c1", "2020-01-10", ["o1"], kind="criminal_detention", days=20)
     d = decide(jp, JP, "2030-01-01", theft(), c, follow("s1", "sentence_completed", "2020-01-30", "c1"))
@@ -142,11 +136,6 @@ def test_exemption_and_convictions_after_the_period_do_not_interrupt(jp: Pack) -
     assert status_date(decide(jp, JP, "2023-01-01", *events, target="c1")) == seen("sealed", "2022-05-02")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Art. 34-2: a later sentence of 拘禁刑 interrupts even when suspended; jp.interruption's `when` excludes "
-    "lapsing suspensions, so the later suspended record is not a chain member and c1 keeps 2025-01-10",
-)
 def test_point_39_later_suspended_prison_sentence_interrupts(jp: Pack) -> None:
     events = [
         theft(),

@@ -149,11 +149,6 @@ def test_point_45_restitution_outstanding(pa: Pack) -> None:
     assert rule_of(pa, *case(1, "2010-01-10", "M2", paid=False)) == ("not_sealed", "pa.misdemeanor.restitution_unpaid")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="§9122.2(a)(1) needs restitution paid; the record cannot be sealed before the restitution_paid day "
-    "(2023-03-01), but pa.misdemeanor's date ignores restitution_paid_date and gives 2020-01-10",
-)
 def test_point_45_sealed_no_earlier_than_restitution_is_paid(pa: Pack) -> None:
     events = [*case(1, "2010-01-10", "M2", paid=False), follow("r1", "restitution_paid", "2023-03-01", "c1")]
     assert status_date(decide(pa, PA, "2023-06-01", *events)) == seen("sealed", "2023-03-01")

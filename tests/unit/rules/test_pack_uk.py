@@ -231,20 +231,10 @@ def test_point_34_multiple_conviction_rule_until_27_november_2020(uk: Pack) -> N
     assert (d.status.value, d.rules[-1]) == ("not_sealed", "uk.dbs.multiple")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="INTERPRETATION 3: a rule in force later (SI 2020/1373, 2020-11-28) covering a record whose date has "
-    "passed protects it from commencement; uk.dbs reports the 11-year date 2016-01-10 instead",
-)
 def test_point_3_34_filtered_from_the_end_of_the_multiple_conviction_rule(uk: Pack) -> None:
     assert status_date(dbs(uk, "2020-11-28", *two_fines())) == seen("sealed", "2020-11-28")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="INTERPRETATION 3: filtering began 2013-05-29; a 1990 fine filtered 11 years on (2001) is protected from "
-    "2013-05-29, but uk.dbs reports 2001-06-01",
-)
 def test_point_3_filtering_not_before_it_began(uk: Pack) -> None:
     d = dbs(
         uk,
@@ -266,15 +256,7 @@ def test_point_34_adult_caution_filtered_after_six_years(uk: Pack) -> None:
     "as_of",
     [
         "2023-06-01",
-        pytest.param(
-            "2026-01-01",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="uk.roa's date is min(laspo_date, max(pcsca_date, commencement)); min/max skip unknown "
-                "operands (expr.py), so an unknown custody term gives 'sealed 2023-10-28' though the term "
-                "decides between 1, 4, 7 years and never",
-            ),
-        ),
+        "2026-01-01",
     ],
 )
 def test_custody_without_a_term_asks_for_it(uk: Pack, as_of: str) -> None:
