@@ -31,8 +31,14 @@ class BatchPlan:
         params = pack.params_at(as_of)
         self.nodes: list[Rule] = list(pack.all_rules())
         self._index = {rule.id: i for i, rule in enumerate(self.nodes)}
-        self._when = {r.id: expr.to_polars(r.when, params, as_of) for r in self.nodes}
-        self._date = {r.id: expr.to_polars(r.date, params, as_of) for r in self.nodes if r.date is not None}
+        # Conditions and dates are computed once each, as columns (sharing subexpressions such as an
+        # 18th birthday), and the decision chain below only picks between those columns.
+        self._columns = [expr.to_polars(r.when, params, as_of).alias(f"__when_{r.id}") for r in self.nodes]
+        self._columns += [
+            expr.to_polars(r.date, params, as_of).alias(f"__date_{r.id}") for r in self.nodes if r.date is not None
+        ]
+        self._when = {r.id: pl.col(f"__when_{r.id}") for r in self.nodes}
+        self._date = {r.id: pl.col(f"__date_{r.id}") for r in self.nodes if r.date is not None}
 
     # A node code is 2*i when node i decides, 2*i+1 when node i's condition is unknown.
     def _decided(self, rule: Rule) -> pl.Expr:
@@ -91,6 +97,7 @@ class BatchPlan:
         rule_ids = code.floordiv(2).replace_strict(dict(enumerate(r.id for r in self.nodes)), return_dtype=pl.Utf8)
         return (
             facts.lazy()
+            .with_columns(self._columns)
             .with_columns(self.code().alias("code"))
             .with_columns(raw_date.alias("raw_date"))
             .select(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -259,7 +260,8 @@ def test_batch_equals_single_when_one_offence_has_unknown_culpability(cn: Pack) 
         "id": "CU-01", "jurisdiction": "CN", "as_of": "2025-06-01", "person": {"birth_date": "1980-01-01"},
         "events": [
             {"id": "e1", "type": "offense", "date": "2024-01-01", "offense": {"name": "x罪", "statute": "刑法第129条"}},
-            {"id": "e2", "type": "offense", "date": "2024-01-02", "offense": {"name": "y罪", "statute": "刑法第233条"}},
+            {"id": "e2", "type": "offense", "date": "2024-01-02",
+                 "offense": {"name": "y罪", "statute": "刑法第233条"}},
             {"id": "e3", "type": "conviction", "date": "2024-06-01", "offense_ids": ["e1", "e2"],
              "sentence": {"kind": "fixed_term", "months": 24}},
         ],
@@ -270,3 +272,54 @@ def test_batch_equals_single_when_one_offence_has_unknown_culpability(cn: Pack) 
     batch = batch_decisions(pack, population, as_of)
     assert batch == single_decisions(pack, population, as_of)
     assert batch[("CU-01", "e3")] == ("needs_review", None, "cn.adult.over_threshold_intentional")
+
+
+def _two_bundles() -> list[Bundle]:
+    def raw(bid: str) -> dict[str, Any]:
+        return {
+            "id": bid, "jurisdiction": "CN", "as_of": "2025-06-01", "person": {"birth_date": "1980-01-01"},
+            "events": [
+                {"id": "z-done", "type": "sentence_completed", "date": "2025-01-01", "conviction_id": "c1"},
+                {"id": "c1", "type": "conviction", "date": "2024-06-01", "offense_ids": ["o2", "o1"],
+                 "sentence": {"kind": "fixed_term", "months": 6}},
+                {"id": "o2", "type": "offense", "date": "2024-01-02",
+                 "offense": {"name": "y罪", "statute": "刑法第233条"}},
+                {"id": "o1", "type": "offense", "date": "2024-01-01",
+                 "offense": {"name": "x罪", "statute": "刑法第264条"}},
+            ],
+        }  # fmt: skip
+
+    return [parse_bundle(raw("KB-01")), parse_bundle(raw("KB-02"))]
+
+
+def test_the_event_frame_numbers_people_and_events_and_keeps_their_ids() -> None:
+    frame = to_frame(_two_bundles())
+    assert frame["pid"].to_list() == [0] * 4 + [1] * 4
+    assert frame["eid"].to_list() == list(range(8))  # the row number
+    assert frame["bundle_id"].to_list() == ["KB-01"] * 4 + ["KB-02"] * 4
+    assert frame["event_id"].to_list() == ["c1", "o1", "o2", "z-done"] * 2  # event-id order within a bundle
+    conviction = frame.filter(pl.col("event_id") == "c1")
+    assert conviction["offense_ids"].to_list() == [[2, 1], [6, 5]]  # references become event numbers, in order
+    assert frame.filter(pl.col("event_id") == "z-done")["conviction_id"].to_list() == [0, 4]
+
+
+def test_the_scan_answers_with_bundle_and_event_ids(cn: Pack) -> None:
+    population = _two_bundles()
+    as_of = dt.date(2025, 6, 1)
+    batch = batch_decisions(cn, population, as_of)
+    assert set(batch) == {("KB-01", "c1"), ("KB-02", "c1")}
+    assert batch == single_decisions(cn, population, as_of)
+
+
+def test_the_scan_refuses_a_frame_out_of_order(cn: Pack) -> None:
+    frame = to_frame(_two_bundles())
+    for bad in (frame.reverse(), frame.with_columns(pl.col("pid").reverse())):
+        with pytest.raises(ValueError, match="order"):
+            record_facts(bad, resolver_for(cn), dt.date(2025, 6, 1))
+
+
+def test_the_event_frame_refuses_a_reference_to_no_event() -> None:
+    bundle = _two_bundles()[0]
+    events = tuple(replace(e, offense_ids=("nowhere",)) if e.id == "c1" else e for e in bundle.events)
+    with pytest.raises(ValueError, match="nowhere"):
+        to_frame([replace(bundle, events=events)])
