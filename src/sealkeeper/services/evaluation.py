@@ -89,6 +89,15 @@ def scan(
     clock: Callable[[], float],
 ) -> ScanResult:
     """The automatic sealing scan over a population: set-based, one pass per phase."""
+    stages = pack.stages
+    if stages.derived or stages.aggregates or stages.late or stages.combinations or pack.channels:
+        # The Polars path mirrors the CN facts only; person-level stages are evaluated one person at a time.
+        raise PackError(
+            pack.id,
+            "scan",
+            "the set-based scan does not yet support packs with person-level stages or channels; "
+            "use `sealkeeper evaluate` for this jurisdiction",
+        )
     population = [b for b in bundles if b.jurisdiction == pack.jurisdiction]
     frame = to_frame(population)
     start = clock()
