@@ -37,7 +37,9 @@ def fine(eid: str, day: str, rates: int | None, oid: str = "o1") -> dict[str, An
     return conviction(eid, day, [oid], kind="fine", **extra)
 
 
-def prison(eid: str, day: str, months: int, done: str | None = None, oid: str = "o1", **kw: Any) -> list:
+def prison(
+    eid: str, day: str, months: int, done: str | None = None, oid: str = "o1", **kw: Any
+) -> list[dict[str, Any]]:
     out = [conviction(eid, day, [oid], kind="fixed_term", months=months, **kw)]
     if done:
         out.append(follow(f"{eid}s", "sentence_completed", done, eid))

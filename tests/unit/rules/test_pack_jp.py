@@ -29,14 +29,14 @@ def theft(eid: str = "o1", day: str = "2005-01-01") -> dict[str, Any]:
     return offense(eid, day, "刑法第235条", "窃盗罪")
 
 
-def prison(eid: str, day: str, months: int, done: str | None, oid: str = "o1", **kw: Any) -> list:
+def prison(eid: str, day: str, months: int, done: str | None, oid: str = "o1", **kw: Any) -> list[dict[str, Any]]:
     out = [conviction(eid, day, [oid], kind="fixed_term", months=months, **kw)]
     if done:
         out.append(follow(f"{eid}s", "sentence_completed", done, eid))
     return out
 
 
-def fined(eid: str, day: str, paid: str | None, oid: str = "o1") -> list:
+def fined(eid: str, day: str, paid: str | None, oid: str = "o1") -> list[dict[str, Any]]:
     out = [conviction(eid, day, [oid], kind="fine", amount=300000)]
     if paid:
         out.append(follow(f"{eid}p", "fine_paid", paid, eid))
@@ -85,7 +85,7 @@ def test_revoked_suspension_runs_ten_years_from_release(jp: Pack) -> None:
         (fined("c1", "2020-01-10", None), "jp.extinction.unserved"),
     ],
 )
-def test_unserved_or_unpaid_sentence_has_no_date(jp: Pack, events: list, rule: str) -> None:
+def test_unserved_or_unpaid_sentence_has_no_date(jp: Pack, events: list[dict[str, Any]], rule: str) -> None:
     d = decide(jp, JP, "2024-01-01", theft(), *events)
     assert (d.status.value, d.rules[-1]) == ("not_sealed", rule)
 

@@ -28,7 +28,7 @@ def mi() -> Pack:
     return load_pack(MI)
 
 
-def case(n: int, day: str, cls: str | None, statute: str = TRESPASS, **sentence: Any) -> list:
+def case(n: int, day: str, cls: str | None, statute: str = TRESPASS, **sentence: Any) -> list[dict[str, Any]]:
     sentence = sentence or {"kind": "community_order", "months": 12}
     return [offense(f"o{n}", day, statute, "offence", cls=cls), conviction(f"c{n}", day, [f"o{n}"], **sentence)]
 
@@ -69,7 +69,7 @@ def test_felony_imprisoned_and_not_released_has_no_date(mi: Pack) -> None:
         ("2023-04-11", seen("sealed", "2023-04-11"), "mi.misdemeanor"),
     ],
 )
-def test_points_1_3_set_aside_from_commencement(mi: Pack, as_of: str, expected: tuple, rule: str) -> None:
+def test_points_1_3_set_aside_from_commencement(mi: Pack, as_of: str, expected: tuple[Any, ...], rule: str) -> None:
     d = decide(mi, MI, as_of, *case(1, "2012-01-10", "misdemeanor"))
     assert (status_date(d), d.rules[-1]) == (expected, rule)
 
@@ -115,7 +115,7 @@ def test_point_50_drug_possession_is_not_excluded(mi: Pack) -> None:
     ("count", "expected"),
     [(2, ("sealed", "mi.felony")), (3, ("not_sealed", "mi.felony.cap"))],
 )
-def test_point_49_more_than_two_felonies_none_set_aside(mi: Pack, count: int, expected: tuple) -> None:
+def test_point_49_more_than_two_felonies_none_set_aside(mi: Pack, count: int, expected: tuple[Any, ...]) -> None:
     events = [e for n in range(1, count + 1) for e in case(n, f"200{n}-01-10", "felony", CCW)]
     d = decide(mi, MI, "2024-01-01", *events, target="c1")
     assert (d.status.value, d.rules[-1]) == expected

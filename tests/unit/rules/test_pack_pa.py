@@ -28,7 +28,9 @@ def pa() -> Pack:
     return load_pack(PA)
 
 
-def case(n: int, day: str, cls: str | None, statute: str = RETAIL_THEFT, paid: bool = True, **sentence: Any) -> list:
+def case(
+    n: int, day: str, cls: str | None, statute: str = RETAIL_THEFT, paid: bool = True, **sentence: Any
+) -> list[dict[str, Any]]:
     """Offence o{n}, conviction c{n} on ``day`` (probation by default), restitution paid the same day."""
     sentence = sentence or {"kind": "community_order", "months": 12}
     out = [offense(f"o{n}", day, statute, "offence", cls=cls), conviction(f"c{n}", day, [f"o{n}"], **sentence)]
@@ -58,7 +60,7 @@ def test_point_42_ten_years_before_act_36(pa: Pack) -> None:
     ("as_of", "expected"),
     [("2024-06-10", seen("eligible_on", "2026-01-10")), ("2024-06-11", seen("sealed", "2024-06-11"))],
 )
-def test_points_1_3_42_act_36_commencement(pa: Pack, as_of: str, expected: tuple) -> None:
+def test_points_1_3_42_act_36_commencement(pa: Pack, as_of: str, expected: tuple[Any, ...]) -> None:
     assert status_date(decide(pa, PA, as_of, *case(1, "2016-01-10", "M2"))) == expected
 
 
@@ -73,7 +75,7 @@ def test_point_43_summary_ten_years_from_conviction(pa: Pack) -> None:
         ("2024-06-11", seen("sealed", "2024-06-11"), "pa.drug_felony"),
     ],
 )
-def test_point_44_drug_felony_from_act_36(pa: Pack, as_of: str, expected: tuple, rule: str) -> None:
+def test_point_44_drug_felony_from_act_36(pa: Pack, as_of: str, expected: tuple[Any, ...], rule: str) -> None:
     d = decide(pa, PA, as_of, *case(1, "2012-05-01", "felony", PWID))
     assert (status_date(d), d.rules[-1]) == (expected, rule)
 
@@ -86,7 +88,7 @@ def test_point_44_drug_felony_ten_conviction_free_years(pa: Pack) -> None:
     ("as_of", "expected"),
     [("2019-06-27", ("not_sealed", None)), ("2019-06-28", seen("sealed", "2019-06-28")), ("2025-01-01", None)],
 )
-def test_point_41_non_conviction(pa: Pack, as_of: str, expected: tuple | None) -> None:
+def test_point_41_non_conviction(pa: Pack, as_of: str, expected: tuple[Any, ...] | None) -> None:
     o = offense("o1", "2015-01-01", RETAIL_THEFT, cls="M2")
     d = decide(pa, PA, as_of, o, ended("w1", "case_withdrawn", "2015-03-01", ["o1"]))
     assert status_date(d) == (expected or seen("sealed", "2019-06-28"))
@@ -136,7 +138,7 @@ def test_point_44_46_qualifying_drug_felony_does_not_bar(pa: Pack) -> None:
 
 @pytest.mark.parametrize(("count", "expected"), [(3, ("sealed", "pa.misdemeanor")),
                                                  (4, ("not_sealed", "pa.misdemeanor.serious_record"))])  # fmt: skip
-def test_9122_3_a_2_four_convictions_punishable_by_a_year(pa: Pack, count: int, expected: tuple) -> None:
+def test_9122_3_a_2_four_convictions_punishable_by_a_year(pa: Pack, count: int, expected: tuple[Any, ...]) -> None:
     events = [e for n in range(1, count + 1) for e in case(n, f"2010-0{n}-10", "M3")]
     assert rule_of(pa, *events) == expected
 

@@ -31,7 +31,9 @@ def theft(eid: str = "o1", day: str = "2020-01-01", cls: str = "either_way") -> 
     return offense(eid, day, THEFT, "theft", cls=cls, categories=[])
 
 
-def custody(months: int, convicted: str, completed: str, statute: str = THEFT, cats: list[str] | None = None) -> list:
+def custody(
+    months: int, convicted: str, completed: str, statute: str = THEFT, cats: list[str] | None = None
+) -> list[dict[str, Any]]:
     return [
         offense("o1", "2010-01-01", statute, cls="indictable", categories=cats if cats is not None else []),
         conviction("c1", convicted, ["o1"], kind="custody", months=months),
@@ -44,7 +46,7 @@ def custody(months: int, convicted: str, completed: str, statute: str = THEFT, c
     ("as_of", "expected"),
     [("2025-03-14", seen("eligible_on", "2025-03-15")), ("2025-03-15", seen("sealed", "2025-03-15"))],
 )
-def test_fine_adult_twelve_months(uk: Pack, as_of: str, expected: tuple) -> None:
+def test_fine_adult_twelve_months(uk: Pack, as_of: str, expected: tuple[Any, ...]) -> None:
     d = decide(uk, UK, as_of, theft(), conviction("c1", "2024-03-15", ["o1"], kind="fine", amount=200))
     assert status_date(d) == expected
     assert d.rules == ("uk.roa",)
@@ -100,7 +102,7 @@ def test_custody_not_yet_completed_has_no_date(uk: Pack) -> None:
     ("as_of", "expected"),
     [("2025-07-31", seen("eligible_on", "2025-08-01")), ("2025-08-01", seen("sealed", "2025-08-01"))],
 )
-def test_point_32_community_order_spent_when_it_ends(uk: Pack, as_of: str, expected: tuple) -> None:
+def test_point_32_community_order_spent_when_it_ends(uk: Pack, as_of: str, expected: tuple[Any, ...]) -> None:
     d = decide(uk, UK, as_of, theft(), conviction("c1", "2024-02-01", ["o1"], kind="community_order", months=18))
     assert status_date(d) == expected
 
@@ -113,7 +115,7 @@ def test_point_32_community_order_spent_when_it_ends(uk: Pack, as_of: str, expec
         ("2023-10-28", seen("sealed", "2023-10-28")),  # 2023 table: 1 year, long passed -> from commencement
     ],
 )
-def test_point_30_custody_straddling_the_2023_table(uk: Pack, as_of: str, expected: tuple) -> None:
+def test_point_30_custody_straddling_the_2023_table(uk: Pack, as_of: str, expected: tuple[Any, ...]) -> None:
     assert status_date(decide(uk, UK, as_of, *custody(10, "2021-01-10", "2021-11-10"))) == expected
 
 
@@ -122,7 +124,7 @@ def test_point_30_custody_straddling_the_2023_table(uk: Pack, as_of: str, expect
     [("2023-10-27", ("not_sealed", None)), ("2023-10-28", seen("sealed", "2023-10-28"))],
 )
 def test_point_30_over_48_months_never_spent_under_laspo_spent_from_commencement(
-    uk: Pack, as_of: str, expected: tuple
+    uk: Pack, as_of: str, expected: tuple[Any, ...]
 ) -> None:
     assert status_date(decide(uk, UK, as_of, *custody(60, "2011-01-10", "2016-01-10"))) == expected
 
@@ -131,7 +133,7 @@ def test_point_30_over_48_months_never_spent_under_laspo_spent_from_commencement
     ("as_of", "expected"),
     [("2023-10-27", seen("eligible_on", "2024-01-10")), ("2023-10-28", seen("sealed", "2023-10-28"))],
 )
-def test_point_30_community_order_loses_the_laspo_buffer(uk: Pack, as_of: str, expected: tuple) -> None:
+def test_point_30_community_order_loses_the_laspo_buffer(uk: Pack, as_of: str, expected: tuple[Any, ...]) -> None:
     d = decide(uk, UK, as_of, theft(), conviction("c1", "2022-01-10", ["o1"], kind="community_order", months=12))
     assert status_date(d) == expected
 
@@ -199,7 +201,7 @@ def dbs(uk: Pack, as_of: str, *events: dict[str, Any], birth: str = "1980-01-01"
         ("1994-01-01", "2014-03-15", seen("sealed", "2014-03-15")),
     ],
 )
-def test_point_34_dbs_periods(uk: Pack, birth: str, as_of: str, expected: tuple) -> None:
+def test_point_34_dbs_periods(uk: Pack, birth: str, as_of: str, expected: tuple[Any, ...]) -> None:
     d = dbs(uk, as_of, theft(day="2008-01-01"), conviction("c1", "2008-09-15", ["o1"], kind="fine"), birth=birth)
     assert status_date(d) == expected
     assert d.rules == ("uk.dbs",)
