@@ -88,3 +88,12 @@ def status_date(decision: Decision) -> tuple[str, dt.date | None]:
 def seen(text: str, value: str) -> tuple[str, dt.date]:
     """(status, date) in one literal: ``seen("sealed", "2024-01-01")``."""
     return text, day(value)
+
+
+def both_sides(pack: Pack, end: str, *events: dict[str, Any], **kw: Any) -> Decision:
+    """The day before ``end`` gives eligible_on ``end``; ``end`` itself gives sealed (INTERPRETATION 2)."""
+    before = (day(end) - dt.timedelta(days=1)).isoformat()
+    assert status_date(decide(pack, pack.jurisdiction, before, *events, **kw)) == seen("eligible_on", end)
+    decision = decide(pack, pack.jurisdiction, end, *events, **kw)
+    assert status_date(decision) == seen("sealed", end)
+    return decision

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from foreign_builders import conviction, decide, follow, offense, seen, status_date
+from foreign_builders import both_sides, conviction, decide, follow, offense, seen, status_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,15 +44,6 @@ def prison(
     if done:
         out.append(follow(f"{eid}s", "sentence_completed", done, eid))
     return out
-
-
-def both_sides(de: Pack, end: str, *events: dict[str, Any], **kw: Any) -> Any:
-    """The day before ``end`` gives eligible_on ``end``; ``end`` itself gives sealed (INTERPRETATION 2)."""
-    before = (dt.date.fromisoformat(end) - dt.timedelta(days=1)).isoformat()
-    assert status_date(decide(de, DE, before, *events, **kw)) == seen("eligible_on", end)
-    d = decide(de, DE, end, *events, **kw)
-    assert status_date(d) == seen("sealed", end)
-    return d
 
 
 # --- Führungszeugnis: §34(1) periods from the first judgment (§36) --------------------------------------------

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from foreign_builders import conviction, decide, follow, offense, seen, status_date
+from foreign_builders import both_sides, conviction, decide, follow, offense, seen, status_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,14 +41,6 @@ def fined(eid: str, day: str, paid: str | None, oid: str = "o1") -> list[dict[st
     if paid:
         out.append(follow(f"{eid}p", "fine_paid", paid, eid))
     return out
-
-
-def both_sides(jp: Pack, end: str, *events: dict[str, Any], **kw: Any) -> Any:
-    before = (dt.date.fromisoformat(end) - dt.timedelta(days=1)).isoformat()
-    assert status_date(decide(jp, JP, before, *events, **kw)) == seen("eligible_on", end)
-    d = decide(jp, JP, end, *events, **kw)
-    assert status_date(d) == seen("sealed", end)
-    return d
 
 
 # --- the periods ----------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from foreign_builders import conviction, decide, follow, offense, seen, status_date
+from foreign_builders import both_sides, conviction, decide, follow, offense, seen, status_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,14 +31,6 @@ def mi() -> Pack:
 def case(n: int, day: str, cls: str | None, statute: str = TRESPASS, **sentence: Any) -> list[dict[str, Any]]:
     sentence = sentence or {"kind": "community_order", "months": 12}
     return [offense(f"o{n}", day, statute, "offence", cls=cls), conviction(f"c{n}", day, [f"o{n}"], **sentence)]
-
-
-def both_sides(mi: Pack, end: str, *events: dict[str, Any], **kw: Any) -> Any:
-    before = (dt.date.fromisoformat(end) - dt.timedelta(days=1)).isoformat()
-    assert status_date(decide(mi, MI, before, *events, **kw)) == seen("eligible_on", end)
-    d = decide(mi, MI, end, *events, **kw)
-    assert status_date(d) == seen("sealed", end)
-    return d
 
 
 # --- periods (INTERPRETATION 47) ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from foreign_builders import conviction, decide, ended, follow, offense, seen, status_date
+from foreign_builders import both_sides, conviction, decide, ended, follow, offense, seen, status_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,14 +37,6 @@ def case(
     if paid:
         out.append(follow(f"r{n}", "restitution_paid", day, f"c{n}"))
     return out
-
-
-def both_sides(pa: Pack, end: str, *events: dict[str, Any], **kw: Any) -> Any:
-    before = (dt.date.fromisoformat(end) - dt.timedelta(days=1)).isoformat()
-    assert status_date(decide(pa, PA, before, *events, **kw)) == seen("eligible_on", end)
-    d = decide(pa, PA, end, *events, **kw)
-    assert status_date(d) == seen("sealed", end)
-    return d
 
 
 # --- periods --------------------------------------------------------------------------------------------------
