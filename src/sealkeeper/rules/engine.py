@@ -111,7 +111,9 @@ def compiled(pack: Pack, as_of: dt.date) -> CompiledPack:
     return CompiledPack(pack, as_of)
 
 
+@lru_cache(maxsize=64)
 def resolver_for(pack: Pack) -> StatuteResolver:
+    """One resolver per pack, so that its cache of resolved statutes lives across bundles."""
     catalogue = pack.extras.get("criminal_law")
     if catalogue is not None:
         return cn_resolver(catalogue)

@@ -1,7 +1,7 @@
 """One person's records decided together: derived values, aggregates, the rules, then combinations.
 
-The single-record path of the engine (``engine``); the batch path (``person_batch``) mirrors it and a
-property test checks that both agree. See ``stages`` for what each stage means.
+Used by the engine's single-record path (``engine``); the set-based scan does not evaluate these stages yet
+(``services.evaluation.scan`` refuses such packs). See ``stages`` for what each stage means.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """The person-level parts of a rule pack: derived values, aggregates over a person's other records, and
-combinations of the records' outcomes (pure data; evaluated by ``person`` and ``person_batch``).
+combinations of the records' outcomes (pure data; evaluated by ``person`` — the set-based scan does not
+cover them yet).
 
 Some regimes decide one record by looking at the others: German entries block each other's removal
 (§47(3) BZRG), an English conviction during another's rehabilitation period drags it along (ROA s.6(4)),
@@ -32,8 +33,6 @@ from sealkeeper.errors import ExpressionError, PackError
 from sealkeeper.rules import expr
 from sealkeeper.rules.facts import FACTS
 
-AGGREGATE_FUNCTIONS = ("count", "any", "min", "max")
-COMBINE_KINDS = ("chain", "all", "overlap")
 #: Names a combination's ``until`` may read besides the facts of the pair.
 COMBINE_NAMES = frozenset({"own_date", "other.own_date", "other.final_date"})
 
@@ -57,7 +56,7 @@ class Aggregate:
 @dataclass(frozen=True, slots=True)
 class Combination:
     id: str
-    kind: str  # chain | all
+    kind: str  # chain | all | overlap
     when: expr.Expression  # which records take part (about this record)
     with_: expr.Expression | None  # pair filter: which other records act on this one
     until: expr.Expression | None  # chain: the date this record is postponed to
@@ -77,11 +76,6 @@ class Stages:
     def names(self) -> frozenset[str]:
         """The names rules may read besides :data:`FACTS`."""
         return frozenset(d.name for d in (*self.derived, *self.late)) | frozenset(a.name for a in self.aggregates)
-
-    @property
-    def record_names(self) -> frozenset[str]:
-        """Per-record names: the facts and the derived values (what ``other.x`` may name)."""
-        return frozenset(FACTS) | frozenset(d.name for d in self.derived)
 
 
 def _parse(pack: str, where: str, source: str, names: frozenset[str], params: frozenset[str]) -> expr.Expression:
