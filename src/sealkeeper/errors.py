@@ -48,3 +48,34 @@ class ExpressionError(SealkeeperError):
 
 class ConfigError(SealkeeperError):
     """Settings are missing, malformed or placeholders."""
+
+
+class VaultError(SealkeeperError):
+    """Encryption or key management failed. Never carries key material or plaintext."""
+
+
+class IntegrityError(VaultError):
+    """A ciphertext does not belong where it was found (moved to another record, field or version, or altered)."""
+
+
+class KeyUnavailableError(VaultError):
+    """A key-encryption key is missing, unreadable or does not match the data (lost or wrong key)."""
+
+
+class KeyDestroyedError(VaultError):
+    """The person's data key was destroyed (deletion by crypto-shredding); their fields cannot be read any more."""
+
+
+class StoreError(SealkeeperError):
+    """The record store cannot be opened, migrated or written."""
+
+
+class ImportRejectedError(SealkeeperError):
+    """A whole import file was refused: nothing from it was written. Carries every problem with file, line, field."""
+
+    def __init__(self, source: str, problems: list[tuple[int | None, str, str]]) -> None:
+        self.source = source
+        self.problems = problems
+        lines = [f"{source}:{line if line is not None else '-'}: {field}: {message}" for line, field, message in problems]
+        head = f"{source}: import refused, nothing written ({len(problems)} problem(s))"
+        super().__init__("\n".join([head, *lines]))
