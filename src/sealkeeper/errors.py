@@ -76,6 +76,8 @@ class ImportRejectedError(SealkeeperError):
     def __init__(self, source: str, problems: list[tuple[int | None, str, str]]) -> None:
         self.source = source
         self.problems = problems
-        lines = [f"{source}:{line if line is not None else '-'}: {field}: {message}" for line, field, message in problems]
+        lines = [
+            f"{source}:{line if line is not None else '-'}: {field}: {message}" for line, field, message in problems
+        ]
         head = f"{source}: import refused, nothing written ({len(problems)} problem(s))"
         super().__init__("\n".join([head, *lines]))

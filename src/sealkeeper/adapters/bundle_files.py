@@ -1,4 +1,4 @@
-"""Reading files of record bundles: a JSON array, or JSON Lines (one bundle per line).
+"""Reading files of record bundles: a JSON array, JSON Lines (one bundle per line), or CSV (bundle_csv).
 
 Each bundle is parsed on its own, so one broken bundle gives one error item and the rest still come
 through. A file that cannot be read at all raises SourceError with the file and line.
@@ -10,19 +10,27 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sealkeeper.errors import BundleFormatError, SourceError
 from sealkeeper.formats.bundle import parse_bundle
+from sealkeeper.formats.identity import EMPTY_IDENTITY, Identity, split_identity
 from sealkeeper.model.record import Bundle
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One entry of a file: its position (1-based line for JSON Lines, index for arrays) and outcome."""
+    """One entry of a file: its position (1-based line for JSON Lines, index for arrays) and outcome.
+
+    ``source`` is the decoded bundle without identity fields (kept only when asked for: the importer stores
+    it); ``identity`` holds the split-off name, ID number and address.
+    """
 
     position: int
     bundle: Bundle | None
     error: BundleFormatError | None
+    identity: Identity = EMPTY_IDENTITY
+    source: dict[str, Any] | None = None
 
 
 def read_text(path: Path) -> str:
@@ -36,7 +44,7 @@ def read_text(path: Path) -> str:
         raise SourceError(str(path), None, exc.strerror or "cannot be read") from None
 
 
-def iter_items(text: str, source: str) -> Iterator[Item]:
+def iter_items(text: str, source: str, *, keep_source: bool = False) -> Iterator[Item]:
     """Parse every bundle of a JSON array or JSON Lines text."""
     stripped = text.lstrip()
     if stripped.startswith("["):
@@ -45,7 +53,7 @@ def iter_items(text: str, source: str) -> Iterator[Item]:
         except json.JSONDecodeError as exc:
             raise SourceError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
         for index, obj in enumerate(entries):
-            yield _item(index, obj)
+            yield item_from_object(index, obj, keep_source)
         return
     # JSON Lines are split at "\n" only: str.splitlines() would also split at U+2028 and friends,
     # which JSON allows raw inside strings.
@@ -58,15 +66,25 @@ def iter_items(text: str, source: str) -> Iterator[Item]:
             error = BundleFormatError(None, f"line {number}", f"not valid JSON: {exc.msg} (column {exc.colno})")
             yield Item(number, None, error)
             continue
-        yield _item(number, obj)
+        yield item_from_object(number, obj, keep_source)
 
 
-def _item(position: int, obj: object) -> Item:
+def item_from_object(position: int, obj: object, keep_source: bool = False) -> Item:
     try:
-        return Item(position, parse_bundle(obj), None)
+        if not isinstance(obj, dict):
+            return Item(position, parse_bundle(obj), None)
+        rest, identity = split_identity(obj)
+        return Item(position, parse_bundle(rest), None, identity, rest if keep_source else None)
     except BundleFormatError as exc:
         return Item(position, None, exc)
 
 
-def read_bundles(path: Path) -> Iterator[Item]:
-    yield from iter_items(read_text(path), str(path))
+def read_bundles(path: Path, *, keep_source: bool = False) -> Iterator[Item]:
+    """Bundles of a JSON, JSON Lines or (by the ``.csv`` suffix) CSV file."""
+    text = read_text(path)
+    if path.suffix.lower() == ".csv":
+        from sealkeeper.adapters.bundle_csv import iter_csv_items  # noqa: PLC0415 - the CSV reader imports this module
+
+        yield from iter_csv_items(text, str(path), keep_source=keep_source)
+        return
+    yield from iter_items(text, str(path), keep_source=keep_source)

@@ -1,4 +1,4 @@
-"""The `sealkeeper` command line: evaluate, synth, scan, packs.
+"""The `sealkeeper` command line: evaluate, synth, scan, packs; the store's commands are in store_commands.
 
 Entry points translate the terminal to service calls; no rules here. Errors are printed as one clear
 line (never a stack trace) and give exit status 2; an unexpected failure gives status 70.
@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from sealkeeper.cli import store_commands
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.model.dates import parse_iso_date
 from sealkeeper.services import evaluation
@@ -72,7 +73,8 @@ def evaluate(file: Path, fmt: str, profile: str | None, lang: str) -> None:
 @click.option("--as-of", "as_of", callback=_date, default="2026-06-30", show_default=True)
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
-def synth(people: int, seed: int, as_of: dt.date, out: Path, fmt: str) -> None:
+@click.option("--identities", is_flag=True, help="also give each person a synthetic name, ID number and address")
+def synth(people: int, seed: int, as_of: dt.date, out: Path, fmt: str, identities: bool) -> None:  # noqa: PLR0917 - one per option
     """Write a synthetic Chinese population in bundle format (deterministic for a seed)."""
     from sealkeeper.synth.population import generate, write_bundles  # noqa: PLC0415 - only this command needs it
 
@@ -80,7 +82,8 @@ def synth(people: int, seed: int, as_of: dt.date, out: Path, fmt: str) -> None:
     with _progress() as progress:
         task = progress.add_task("synthesising people", total=people)
         with tmp.open("w", encoding="utf-8") as handle:
-            count = write_bundles(_ticking(generate(people, seed, as_of=as_of), progress, task), handle, fmt)  # type: ignore[arg-type]
+            people_iter = generate(people, seed, as_of=as_of, identities=identities)
+            count = write_bundles(_ticking(people_iter, progress, task), handle, "json" if fmt == "json" else "jsonl")
     tmp.replace(out)  # all or nothing: a crash leaves no half-written population
     err.print(f"wrote {count} people to {out}")
 
@@ -177,6 +180,9 @@ def packs(ctx: click.Context) -> None:
 def packs_show(pack_id: str, lang: str, profile: str | None) -> None:
     """Print a pack as a lawyer reads it: rules, parameters with their dated values, citations."""
     click.echo(evaluation.pack_text(pack_id, lang, profile), nl=False)
+
+
+store_commands.register(cli)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ from operator import attrgetter
 from typing import IO, Literal
 
 from sealkeeper.synth import catalog as cat
+from sealkeeper.synth.identity import identity
 
 _LO = dt.date(2010, 1, 1).toordinal()
 _Y = 365.25
@@ -323,7 +324,7 @@ def _admin_only(p: _P) -> None:
         day += _ri(rng, 60, 2000)
 
 
-def _bundle(p: _P, number: int, as_of: str) -> dict[str, object]:
+def _bundle(p: _P, number: int, as_of: str, identity_seed: int | None = None) -> dict[str, object]:
     evs = p.evs
     evs.sort(key=_BY_DAY)
     out: list[dict[str, object]] = []
@@ -337,12 +338,19 @@ def _bundle(p: _P, number: int, as_of: str) -> dict[str, object]:
         elif ev.conv is not None:
             ev.d["conviction_id"] = ev.conv.d["id"]
     person = {"birth_date": p.birth.isoformat()}
+    if identity_seed is not None:
+        person |= identity(identity_seed, number, p.birth)
     head = {"id": f"SY-{number:07d}", "jurisdiction": "CN", "as_of": as_of, "person": person, "events": out}
     return head | {"expected": _EXPECTED.copy(), "interpretive": False}
 
 
-def generate(people: int, seed: int, *, as_of: dt.date = dt.date(2026, 6, 30)) -> Iterator[dict[str, object]]:
-    """Yield ``people`` synthetic CN record bundles (format v1), deterministic in (people, seed, as_of)."""
+def generate(
+    people: int, seed: int, *, as_of: dt.date = dt.date(2026, 6, 30), identities: bool = False
+) -> Iterator[dict[str, object]]:
+    """Yield ``people`` synthetic CN record bundles (format v1), deterministic in (people, seed, as_of).
+
+    With ``identities`` each person also gets a synthetic name, resident ID number and address.
+    """
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     end = as_of.toordinal()
     lo = min(_LO, end - 1500)
@@ -353,7 +361,7 @@ def generate(people: int, seed: int, *, as_of: dt.date = dt.date(2026, 6, 30)) -
             _admin_only(p)
         else:
             _criminal(p)
-        yield _bundle(p, number, as_of_iso)
+        yield _bundle(p, number, as_of_iso, seed if identities else None)
 
 
 def write_bundles(bundles: Iterable[dict[str, object]], out: IO[str], fmt: Literal["jsonl", "json"] = "jsonl") -> int:

@@ -1,0 +1,196 @@
+"""`sealkeeper backup` / `restore`: an encrypted, consistent, verifiable copy of the record store.
+
+Consistency: every table is read inside one read transaction (a snapshot: SQLite WAL readers see the state
+of the moment the read began; PostgreSQL runs it REPEATABLE READ), so imports can go on meanwhile.
+
+File layout (format 1)::
+
+    b"SKBACKUP1\\n"  header JSON line  then chunks: 4-byte big-endian length + suite AEAD blob
+
+The header names the schema revision, the suite, row counts and the SHA-256 of the plain body, and holds a
+random backup key wrapped by the key-encryption key. Each chunk is zlib-compressed JSON Lines sealed under the
+backup key with associated data binding the backup id, the chunk's index and whether it is the last one, so a
+reordered, swapped or truncated file fails. The wrapped data keys are not in a backup (see store.tables):
+deleting a person destroys their key, and every backup loses them too.
+
+Restore decrypts and checks everything first; only then, in one transaction, it replaces the tables.
+Deletions made after the backup survive a restore.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from sealkeeper.config import Settings
+from sealkeeper.errors import IntegrityError, StoreError
+from sealkeeper.services.protection import open_protector
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store.database import head_revision, transaction
+from sealkeeper.store.tables import BACKED_UP, data_keys, subjects
+from sealkeeper.vault.providers import WrappedKey
+
+MAGIC = b"SKBACKUP1\n"
+_ROWS_PER_CHUNK = 5000
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):
+        return {"b64": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return base64.b64decode(value["b64"]) if "b64" in value else dt.date.fromisoformat(value["date"])
+    return value
+
+
+def _aad(backup_id: str, index: int, last: bool) -> bytes:
+    return f"sealkeeper/backup/v1|{backup_id}|{index}|{int(last)}".encode("ascii")
+
+
+def _lines(conn: sa.Connection, counts: dict[str, int]) -> Iterator[bytes]:
+    for table in BACKED_UP:
+        for row in conn.execute(sa.select(table).order_by(*table.primary_key.columns)):
+            counts[table.name] = counts.get(table.name, 0) + 1
+            record = {"t": table.name, "r": {k: _plain(v) for k, v in row._mapping.items()}}
+            yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def backup(settings: Settings, out: Path, today: dt.date) -> dict[str, Any]:
+    engine = open_store(settings)
+    if out.exists():
+        raise StoreError(f"{out} exists; choose a new path (a backup never overwrites a file)")
+    with transaction(engine) as conn:
+        protector = open_protector(conn, settings)
+    backup_key = os.urandom(protector.suite.data_key_bytes)
+    backup_id = base64.b32encode(os.urandom(10)).decode("ascii").lower()
+    counts: dict[str, int] = {}
+    digest = hashlib.sha256()
+    chunks: list[bytes] = []
+    snapshot = {"isolation_level": "REPEATABLE READ"} if engine.dialect.name == "postgresql" else {}
+    with engine.connect() as plain_conn:
+        conn = plain_conn.execution_options(**snapshot)
+        with conn.begin():
+            batch: list[bytes] = []
+            for line in _lines(conn, counts):
+                digest.update(line)
+                batch.append(line)
+                if len(batch) == _ROWS_PER_CHUNK:
+                    chunks.append(zlib.compress(b"".join(batch)))
+                    batch = []
+            chunks.append(zlib.compress(b"".join(batch)))
+    wrapped = protector.provider.wrap(backup_key)
+    header = {
+        "format": 1, "id": backup_id, "schema": head_revision(), "suite": protector.suite.name,
+        "taken_on": today.isoformat(), "counts": counts, "sha256": digest.hexdigest(), "chunks": len(chunks),
+        "key": {"kek": wrapped.kek_id, "blob": base64.b64encode(wrapped.blob).decode("ascii")},
+    }  # fmt: skip
+    tmp = out.with_name(out.name + ".part")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n")
+        for i, chunk in enumerate(chunks):
+            blob = protector.suite.encrypt(backup_key, chunk, _aad(backup_id, i, i == len(chunks) - 1))
+            handle.write(struct.pack(">I", len(blob)) + blob)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(out)
+    return {"path": str(out), "id": backup_id, "counts": counts}
+
+
+def _read(settings: Settings, path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Decrypt and verify a whole backup in memory; raise before anything is replaced."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not data.startswith(MAGIC):
+        raise IntegrityError(f"{path}: not a sealkeeper backup")
+    head_end = data.index(b"\n", len(MAGIC))
+    header = json.loads(data[len(MAGIC) : head_end])
+    if header.get("format") != 1 or header.get("schema") != head_revision():
+        raise StoreError(f"{path}: backup of schema {header.get('schema')}, this sealkeeper has {head_revision()}")
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        protector = open_protector(conn, settings)
+    if header["suite"] != protector.suite.name:
+        raise StoreError(f"{path}: backup uses suite {header['suite']}, this home uses {protector.suite.name}")
+    key = protector.provider.unwrap(WrappedKey(header["key"]["kek"], base64.b64decode(header["key"]["blob"])))
+    body, offset, total = bytearray(), head_end + 1, int(header["chunks"])
+    for i in range(total):
+        if offset + 4 > len(data):
+            raise IntegrityError(f"{path}: truncated after chunk {i} of {total}")
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        blob = data[offset + 4 : offset + 4 + length]
+        offset += 4 + length
+        try:
+            body += zlib.decompress(protector.suite.decrypt(key, blob, _aad(header["id"], i, i == total - 1)))
+        except IntegrityError:
+            raise IntegrityError(f"{path}: chunk {i} failed authentication (altered, reordered or truncated)") from None
+    if offset != len(data) or hashlib.sha256(body).hexdigest() != header["sha256"]:
+        raise IntegrityError(f"{path}: content does not match its header")
+    rows = [json.loads(line) for line in bytes(body).splitlines()]
+    counted: dict[str, int] = {}
+    for row in rows:
+        counted[row["t"]] = counted.get(row["t"], 0) + 1
+    if counted != header["counts"]:
+        raise IntegrityError(f"{path}: row counts differ from the header")
+    return header, rows
+
+
+def restore(settings: Settings, path: Path) -> dict[str, Any]:
+    header, rows = _read(settings, path)
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        shredded = {
+            r.token: r.deleted_on
+            for r in conn.execute(
+                sa.select(subjects.c.token, subjects.c.deleted_on).where(subjects.c.deleted_on.is_not(None))
+            )
+        }
+        backed = {r["r"]["token"] for r in rows if r["t"] == "subjects"}
+        for table in reversed(BACKED_UP):
+            if table is not subjects:
+                conn.execute(sa.delete(table))
+        live = [t for (t,) in conn.execute(sa.select(subjects.c.token))]
+        gone = [t for t in live if t not in backed]  # people imported after the backup: they and their keys go
+        for start in range(0, len(gone), 900):
+            conn.execute(sa.delete(data_keys).where(data_keys.c.token.in_(gone[start : start + 900])))
+            conn.execute(sa.delete(subjects).where(subjects.c.token.in_(gone[start : start + 900])))
+        for table in BACKED_UP:
+            batch = [{k: _typed(v) for k, v in r["r"].items()} for r in rows if r["t"] == table.name]
+            if table is subjects:
+                for row in batch:
+                    if row["token"] in shredded:  # a deletion after the backup still holds
+                        row.update(deleted_on=shredded[row["token"]], id_index=None)
+                _upsert_subjects(conn, batch, set(live))
+            elif batch:
+                conn.execute(sa.insert(table), batch)
+        if engine.dialect.name == "postgresql":
+            conn.execute(
+                sa.text("SELECT setval(pg_get_serial_sequence('imports', 'id'), COALESCE(MAX(id), 1)) FROM imports")
+            )
+    return {"path": str(path), "id": header["id"], "taken_on": header["taken_on"], "counts": header["counts"]}
+
+
+def _upsert_subjects(conn: sa.Connection, batch: list[dict[str, Any]], live: set[str]) -> None:
+    fresh = [r for r in batch if r["token"] not in live]
+    if fresh:
+        conn.execute(sa.insert(subjects), fresh)
+    for row in batch:
+        if row["token"] in live:
+            conn.execute(sa.update(subjects).where(subjects.c.token == row["token"]).values(**row))

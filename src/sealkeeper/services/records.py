@@ -1,0 +1,171 @@
+"""Use cases of the record store besides import: init, look a person up, delete (crypto-shred), rotate keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sealkeeper.config import Settings, write_home_config
+from sealkeeper.errors import ConfigError, KeyUnavailableError, StoreError
+from sealkeeper.formats.identity import normalise_id_number
+from sealkeeper.services.protection import Protector, open_protector, open_provider
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store import repository as repo
+from sealkeeper.store.database import current_revision, make_engine, migrate, transaction
+from sealkeeper.vault.providers import WrappedKey
+
+IDENTITY_FIELDS = ("name", "id_number", "address")
+
+
+@dataclass(frozen=True)
+class InitReport:
+    home: str
+    database: str
+    suite: str
+    key_provider: str
+    key_location: str
+
+
+def init_home(settings: Settings) -> InitReport:
+    """Create the home, the keys and the database. Refuses to touch a home or database already set up."""
+    settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    engine = make_engine(settings.database_url)
+    if current_revision(engine) is not None:
+        raise StoreError(f"the database {settings.database_label} is already initialised; nothing was changed")
+    if settings.key_provider == "keyfile" and settings.key_path.exists():
+        raise ConfigError(f"{settings.key_path} already exists; refusing to replace a key file (nothing was changed)")
+    provider = open_provider(settings, create=True)
+    try:
+        migrate(engine)
+        with transaction(engine) as conn:
+            Protector.initialise(conn, settings, provider)
+    except Exception:
+        if settings.key_provider == "keyfile":
+            settings.key_path.unlink(missing_ok=True)  # the key we just made protects nothing yet
+        raise
+    write_home_config(settings)
+    where = str(settings.key_path) if settings.key_provider == "keyfile" else f"PKCS#11 token {settings.pkcs11_token}"
+    return InitReport(str(settings.home), settings.database_label, settings.suite, settings.key_provider, where)
+
+
+def find_subject(settings: Settings, id_number: str) -> str | None:
+    """The subject token for an ID number, through the blind index (the plaintext is never stored)."""
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        protector = open_protector(conn, settings)
+        found = repo.subjects_by_index(conn, [protector.blind_index(normalise_id_number(id_number))])
+    return next(iter(found.values()), None)
+
+
+def person_view(settings: Settings, token: str) -> dict[str, Any]:
+    """A person's identity (decrypted), bundles and decisions; deleted people show facts without identity."""
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        subject = repo.subject(conn, token)
+        if subject is None:
+            raise StoreError(f"no subject {token}")
+        protector = open_protector(conn, settings)
+        bundles = repo.bundles_of(conn, token)
+        decisions = repo.decisions_of(conn, [b.id for b in bundles])
+        identity: dict[str, str | None] | None = None
+        if subject.deleted_on is None:
+            kek_id, blob = repo.wrapped_keys(conn, [token]).get(token, (None, None))
+            dek = protector.data_key(token, kek_id, blob)
+            identity = _identity(protector, dek, token, repo.identity_row(conn, token))
+    return {
+        "token": token,
+        "deleted_on": subject.deleted_on.isoformat() if subject.deleted_on else None,
+        "identity": identity,
+        "bundles": [{"id": b.id, "jurisdiction": b.jurisdiction, "version": b.version} for b in bundles],
+        "decisions": [
+            {
+                "bundle": d.bundle_id,
+                "record": d.record_id,
+                "as_of": d.as_of.isoformat(),
+                "status": d.status,
+                "date": d.date.isoformat() if d.date else None,
+                "rule": d.rule,
+                "pack": f"{d.pack_id} {d.pack_version}",
+            }
+            for d in decisions
+        ],
+    }
+
+
+def _identity(protector: Protector, dek: bytes, token: str, row: Any) -> dict[str, str | None]:
+    if row is None:
+        return dict.fromkeys(IDENTITY_FIELDS)
+    return {
+        f: None if getattr(row, f) is None else protector.unseal(dek, token, f, row.version, bytes(getattr(row, f)))
+        for f in IDENTITY_FIELDS
+    }
+
+
+def delete_subject(settings: Settings, token: str, today: dt.date) -> dict[str, Any]:
+    """PIPL Art. 47 deletion by crypto-shredding: the data key goes; facts and decisions stay for counts."""
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        open_protector(conn, settings)  # a wrong key must not shred anything
+        subject = repo.subject(conn, token)
+        if subject is None:
+            raise StoreError(f"no subject {token}")
+        if subject.deleted_on is not None:
+            raise StoreError(f"subject {token} was already deleted on {subject.deleted_on.isoformat()}")
+        repo.shred(conn, token, today)
+    return {"token": token, "deleted_on": today.isoformat()}
+
+
+def rotate_keys(settings: Settings, batch: int = 500, retire: bool = False) -> dict[str, Any]:
+    """A new KEK becomes current; every data key is re-wrapped in small transactions, so reads and imports
+    go on meanwhile (each key is readable under its old or its new KEK at every moment). ``retire``
+    destroys the old KEKs once nothing is wrapped under them."""
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        protector = open_protector(conn, settings)
+    old = list(protector.provider.kek_ids())
+    new = protector.provider.rotate()
+    with transaction(engine) as conn:
+        protector.rewrap_index_key(conn)
+    moved = 0
+    for kek in old:
+        while True:
+            with transaction(engine) as conn:
+                rows = repo.keys_under(conn, kek, batch)
+                for token, blob in rows:
+                    dek = protector.provider.unwrap(WrappedKey(kek, blob))
+                    moved += repo.rewrap(conn, token, kek, new, protector.provider.wrap(dek).blob)
+            if len(rows) < batch:
+                break
+    retired: list[str] = []
+    if retire:
+        with transaction(engine) as conn:
+            usage = repo.kek_usage(conn)
+        for kek in old:
+            if usage.get(kek):
+                raise KeyUnavailableError(f"KEK {kek} still wraps {usage[kek]} keys; not retired")
+            protector.provider.retire(kek)
+            retired.append(kek)
+    return {"current": new, "rewrapped": moved, "retired": retired}
+
+
+def status(settings: Settings) -> dict[str, Any]:
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        protector = open_protector(conn, settings)
+        counts = repo.counts(conn)
+        usage = repo.kek_usage(conn)
+    return {
+        "home": str(settings.home),
+        "database": settings.database_label,
+        "suite": protector.suite.name,
+        "key_provider": settings.key_provider,
+        "current_kek": protector.provider.current_kek_id(),
+        "keks": {k: usage.get(k, 0) for k in protector.provider.kek_ids()},
+        **counts,
+    }
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)

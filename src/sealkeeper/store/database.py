@@ -1,0 +1,96 @@
+"""Opening the database, migrating it with Alembic, and transactions (the unit of work).
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on; PostgreSQL through its URL.
+Third-party database errors are wrapped into StoreError here, with no SQL parameters in the message
+(parameters may hold ciphertexts or tokens; never personal data, but nothing is gained by printing them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+
+from sealkeeper.errors import StoreError
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's atomicity
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and foreign keys on every connection."""
+    try:
+        engine = sa.create_engine(url, future=True)
+    except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
+        raise StoreError(f"cannot use database URL: {type(exc).__name__}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("sealkeeper.store").joinpath("migrations")))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    with make_engine("sqlite://").connect() as connection:
+        head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
+    if head is None:
+        raise StoreError("no migrations shipped")
+    return head
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision (idempotent)."""
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"migration failed: {type(exc).__name__}: {exc.__class__.__doc__ or ''}".strip()) from None
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_schema(engine: Engine) -> None:
+    """Refuse to work on a database that is not initialised or was migrated by a newer sealkeeper."""
+    try:
+        revision = current_revision(engine)
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(
+            f"cannot open the database ({type(exc).__name__}); is SEALKEEPER_DATABASE_URL right?"
+        ) from None
+    if revision is None:
+        raise StoreError("the database is not initialised: run `sealkeeper init`")
+    if revision != head_revision():
+        raise StoreError(f"the database is at schema {revision}, this sealkeeper expects {head_revision()}")
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One unit of work: everything inside commits together or not at all."""
+    try:
+        with engine.begin() as connection:
+            yield connection
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"database error ({type(exc).__name__}); nothing from this step was written") from None
