@@ -15,7 +15,7 @@ SEED ?= 2026
 AS_OF ?= 2026-06-30
 SEALKEEPER_HOME ?= $(CURDIR)/.sealkeeper-home
 
-.PHONY: run test lint unit bench setup clean
+.PHONY: run test lint unit bench setup services clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -39,7 +39,10 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-unit: setup
+services:
+	scripts/test-services.sh
+
+unit: setup services
 	$(BIN)/pytest -q
 
 ## make test: lint, then the whole test suite.

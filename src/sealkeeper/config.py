@@ -94,12 +94,12 @@ def read_home_config(home: Path) -> dict[str, str]:
         raw = tomllib.loads(path.read_text("utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from None
+    if "pkcs11_pin" in raw:
+        raise ConfigError(f"{path}: the PIN never goes in a file; use SEALKEEPER_PKCS11_PIN")
     allowed = {"suite", "key_provider", "key_file", "pkcs11_module", "pkcs11_token", "database_url"}
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {unknown}; known: {sorted(allowed)}")
-    if "pkcs11_pin" in raw:
-        raise ConfigError(f"{path}: the PIN never goes in a file; use SEALKEEPER_PKCS11_PIN")
     return {k: str(v) for k, v in raw.items()}
 
 

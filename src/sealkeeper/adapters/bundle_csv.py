@@ -9,7 +9,8 @@ one to one onto shared/cases/README.md::
     event.sentence.months,...,event.penalty.kind,event.penalty.days,event.flags.<name>,target.event_id
 
 Rows of one bundle are consecutive. An empty cell is an absent field; lists (``categories``,
-``offense_ids``) are separated by ``;``; flags and ``suspended`` are ``true``/``false``. A cell that
+``offense_ids``) are separated by ``;`` and ``[]`` is an empty list (not the same as an
+empty cell: ``categories: []`` says "no category", an absent one says "derive from the statute"); flags and ``suspended`` are ``true``/``false``. A cell that
 cannot be converted is an error naming the CSV line and the column; the value is never repeated.
 """
 
@@ -42,7 +43,7 @@ _BUNDLE_ROOTS = frozenset({"id", "jurisdiction", "as_of", "person", "target"})
 
 def _convert(path: str, text: str) -> Any:
     if path in _LISTS:
-        return [part.strip() for part in text.split(";") if part.strip()]
+        return [] if text.strip() == "[]" else [part.strip() for part in text.split(";") if part.strip()]
     if path in _BOOLS or path.startswith("flags."):
         low = text.strip().lower()
         if low not in ("true", "false"):
@@ -53,7 +54,7 @@ def _convert(path: str, text: str) -> Any:
             number = float(text)
         except ValueError:
             raise ValueError("must be a number") from None
-        return int(number) if number.is_integer() and path == "sentence.daily_rates" else number
+        return int(number) if number.is_integer() else number  # "3" and 3 are the same fact as in JSON
     return text
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from sqlalchemy.engine import Engine
 
 from sealkeeper.config import Settings
@@ -11,9 +9,13 @@ from sealkeeper.errors import StoreError
 from sealkeeper.store.database import check_schema, make_engine
 
 
-@cache
+_ENGINES: dict[str, Engine] = {}
+
+
 def _engine(url: str) -> Engine:
-    return make_engine(url)
+    if url not in _ENGINES:
+        _ENGINES[url] = make_engine(url)
+    return _ENGINES[url]
 
 
 def open_store(settings: Settings) -> Engine:
@@ -23,3 +25,10 @@ def open_store(settings: Settings) -> Engine:
     engine = _engine(settings.database_url)
     check_schema(engine)
     return engine
+
+
+def close_all() -> None:
+    """Dispose of every open engine (tests, and a service that shuts down)."""
+    for engine in list(_ENGINES.values()):
+        engine.dispose()
+    _ENGINES.clear()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# What the tests need from the machine besides Python packages: SoftHSM2 (a real PKCS#11 token) from
+# Debian's packages, and PostgreSQL answering at 127.0.0.1:5432 (trust auth, database `test`).
+# Idempotent: installs or starts only what is missing. Called by `make test` and so by `.ci/run`.
+set -euo pipefail
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if [ ! -e /usr/lib/softhsm/libsofthsm2.so ]; then
+    echo "installing softhsm2 (Debian package) for the PKCS#11 tests"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq softhsm2 >/dev/null
+fi
+
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    echo "starting PostgreSQL for the integration tests"
+    if command -v pg_ctlcluster >/dev/null; then
+        for version in /etc/postgresql/*; do
+            as_root pg_ctlcluster --skip-systemctl-redirect "$(basename "$version")" main start || true
+        done
+    fi
+    for _ in $(seq 1 30); do
+        pg_isready -q -h 127.0.0.1 -p 5432 && break
+        sleep 1
+    done
+    pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable at 127.0.0.1:5432" >&2; exit 1; }
+fi
+psql -h 127.0.0.1 -U postgres -d test -qtAc "select 1" >/dev/null \
+    || { echo "PostgreSQL at 127.0.0.1:5432 has no database 'test' for user postgres (trust auth)" >&2; exit 1; }
