@@ -57,11 +57,13 @@ def test_init_import_read_rotate_on_a_token(env: dict[str, str], tmp_path: Path)
     shown = _run(env, "person", "--id-number", first["person"]["id_number"])
     assert json.loads(shown.stdout)["identity"]["name"] == first["person"]["name"]
     rotated = json.loads(_run(env, "keys", "rotate", "--retire-old").stdout)
-    assert rotated["rewrapped"] == 50 and len(rotated["retired"]) == 1
+    assert rotated["rewrapped"] == 50
+    assert len(rotated["retired"]) == 1
     again = _run(env, "person", "--id-number", first["person"]["id_number"])
     assert json.loads(again.stdout)["identity"]["name"] == first["person"]["name"]
     status = json.loads(_run(env, "keys", "status").stdout)
-    assert status["key_provider"] == "pkcs11" and status["keks"] == {rotated["current"]: 50}
+    assert status["key_provider"] == "pkcs11"
+    assert status["keks"] == {rotated["current"]: 50}
 
 
 def test_a_wrong_pin_refuses_to_start_without_showing_it(env: dict[str, str]) -> None:
@@ -69,4 +71,5 @@ def test_a_wrong_pin_refuses_to_start_without_showing_it(env: dict[str, str]) ->
     wrong = _run(env | {"SEALKEEPER_PKCS11_PIN": "9999-wrong"}, "keys", "status")
     assert wrong.returncode == 2
     assert "9999-wrong" not in wrong.stderr + wrong.stdout
-    assert "error:" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert "error:" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
