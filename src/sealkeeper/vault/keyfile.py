@@ -7,13 +7,15 @@ only opens under the KEK it names. The wrapped blob is the suite's self-describi
 
 Every change (create, rotate, retire) writes a new file atomically (0600 temporary file, fsync, rename)
 under a directory lock, after re-reading the file, so concurrent rotations do not lose KEKs. A running
-provider notices when another process rewrote the file (``stat`` per wrap, cheap) and reloads it, so the
-service wraps under the new KEK after ``sealkeeper keys rotate`` without a restart.
+provider notices when another process rewrote the file (a ``stat``: on every ``current_kek_id``/``kek_ids``,
+at most once per ``WRAP_RECHECK_SECONDS`` in ``wrap``, and whenever ``unwrap`` meets an unknown KEK id) and
+reloads it, so the service wraps under the new KEK after ``sealkeeper keys rotate`` without a restart.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -33,6 +35,7 @@ from sealkeeper.vault.providers import DATA_KEY_LENGTHS, WrappedKey, check_data_
 from sealkeeper.vault.suites import CipherSuite
 
 WRAP_AAD_LABEL = b"sealkeeper/kek-wrap/v1"
+WRAP_RECHECK_SECONDS = 1.0
 
 
 def wrap_aad(kek_id: str) -> bytes:
@@ -51,6 +54,7 @@ class KeyFileProvider:
         self._path = path
         self._state: KeyFileState | None = state
         self._stamp = stamp
+        self._checked = time.monotonic()
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], suite: CipherSuite) -> KeyFileProvider:
@@ -96,7 +100,8 @@ class KeyFileProvider:
     def wrap(self, dek: bytes) -> WrappedKey:
         """Wrap a data key or blind-index key (16 or 32 bytes) under the current KEK."""
         check_data_key(dek)
-        self._refresh()
+        if time.monotonic() - self._checked > WRAP_RECHECK_SECONDS:
+            self._refresh()
         state = self._live()
         kek_id = state.current
         return WrappedKey(kek_id, state.suite.encrypt(state.keks[kek_id], dek, wrap_aad(kek_id)))
@@ -167,6 +172,7 @@ class KeyFileProvider:
         self._live()
         if stamp_of(self._path) != self._stamp:
             self._reload()
+        self._checked = time.monotonic()
 
     def _reload(self) -> None:
         self._live()

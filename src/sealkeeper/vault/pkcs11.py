@@ -185,9 +185,8 @@ class Pkcs11Provider:
 
     def retire(self, kek_id: str) -> None:
         """Destroy an old KEK in the token. Refuses the current one and ids the token does not hold."""
-        current = self.current_kek_id()
         self._scan()
-        if kek_id == current:
+        if kek_id == self.current_kek_id():
             raise VaultError(f"refusing to retire the current key-encryption key {kek_id!r}: rotate first")
         kek = self._keks.get(kek_id)
         if kek is None:
