@@ -120,7 +120,9 @@ def delete_subject(settings: Settings, token: str, today: dt.date) -> dict[str, 
 def rotate_keys(settings: Settings, batch: int = 500, retire: bool = False) -> dict[str, Any]:
     """A new KEK becomes current; every data key is re-wrapped in small transactions, so reads and imports
     go on meanwhile (each key is readable under its old or its new KEK at every moment). ``retire``
-    destroys the old KEKs once nothing is wrapped under them."""
+    destroys the old KEKs once nothing is wrapped under them; run it when no other process imports, since a
+    process that has not yet seen the new KEK may still wrap under an old one for a moment (it is refused,
+    not lost: the retire step counts the keys under each old KEK and stops if any remain)."""
     engine = open_store(settings)
     with transaction(engine) as conn:
         protector = open_protector(conn, settings)
@@ -134,8 +136,8 @@ def rotate_keys(settings: Settings, batch: int = 500, retire: bool = False) -> d
             with transaction(engine) as conn:
                 rows = repo.keys_under(conn, kek, batch)
                 for token, blob in rows:
-                    dek = protector.provider.unwrap(WrappedKey(kek, blob))
-                    moved += repo.rewrap(conn, token, kek, new, protector.provider.wrap(dek).blob)
+                    fresh = protector.provider.wrap(protector.provider.unwrap(WrappedKey(kek, blob)))
+                    moved += repo.rewrap(conn, token, kek, fresh.kek_id, fresh.blob)  # the id the blob is under
             if len(rows) < batch:
                 break
     retired: list[str] = []
