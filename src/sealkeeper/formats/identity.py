@@ -9,7 +9,6 @@ split off too, so that the stored legal facts carry no prose about the person.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -83,13 +82,14 @@ def _text(bid: str | None, field: str, value: object) -> str:
 
 
 def split_identity(obj: Mapping[str, Any]) -> tuple[dict[str, Any], Identity]:
-    """The bundle without identity fields (copied where it had any; the input is untouched) and the identity."""
+    """The bundle without identity fields (the input is untouched: the bundle and its person are copied) and
+    the identity."""
     person = obj.get("person")
     if not isinstance(person, Mapping) or not any(k in person for k in IDENTITY_FIELDS):
         return dict(obj), Identity()  # the common case costs no copy
     bid = obj.get("id") if isinstance(obj.get("id"), str) else None
-    rest = copy.deepcopy(dict(obj))
-    person = rest["person"]
+    person = dict(person)  # only ``person`` changes: a shallow copy of it and of the bundle suffice
+    rest = {**obj, "person": person}
     raw = {k: person.pop(k) for k in IDENTITY_FIELDS if k in person}
     birth = person.get("birth_date") if isinstance(person.get("birth_date"), str) else None
     return rest, Identity(
