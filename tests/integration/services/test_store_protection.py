@@ -123,3 +123,34 @@ def test_the_gm_suite_round_trips_and_is_recorded(tmp_path: Path, database_url: 
     intl = make_settings(tmp_path / "home", database_url, SEALKEEPER_SUITE="intl")
     with pytest.raises(ConfigError, match="suite 'gm'"):
         status(intl)
+
+
+def test_reads_go_on_while_keys_are_rotated(home: Settings, tmp_path: Path) -> None:
+    import threading  # noqa: PLC0415
+
+    people = [person_bundle(n) for n in range(1, 121)]
+    import_file(home, write_jsonl(tmp_path / "many.jsonl", people), AS_OF, TODAY)
+    token = find_subject(home, people[60]["person"]["id_number"])
+    assert token is not None
+    failures: list[BaseException] = []
+    reads = 0
+    done = threading.Event()
+
+    def reader() -> None:
+        nonlocal reads
+        while not done.is_set():
+            try:
+                assert person_view(home, token)["identity"]["name"] == "张三"
+                reads += 1
+            except BaseException as exc:  # noqa: BLE001 - any failure of a read during rotation is the finding
+                failures.append(exc)
+                return
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    result = rotate_keys(home, batch=10)
+    done.set()
+    thread.join()
+    assert failures == []
+    assert reads > 0
+    assert result["rewrapped"] == 120
