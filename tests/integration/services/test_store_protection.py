@@ -142,7 +142,7 @@ def test_reads_go_on_while_keys_are_rotated(home: Settings, tmp_path: Path) -> N
             try:
                 assert person_view(home, token)["identity"]["name"] == "张三"
                 reads += 1
-            except BaseException as exc:  # noqa: BLE001 - any failure of a read during rotation is the finding
+            except BaseException as exc:  # any failure of a read during rotation is the finding
                 failures.append(exc)
                 return
 
