@@ -64,6 +64,7 @@ def decision_input_hash(facts_sha: str, record_id: str, pack_id: str, pack_versi
 def _check(items: list[Item], source: str, as_of: dt.date) -> list[tuple[int | None, str, str]]:
     problems: list[tuple[int | None, str, str]] = []
     seen: dict[str, int] = {}
+    no_pack: dict[str, str | None] = {}  # jurisdiction -> why it has no pack (None: it has one); once each
     for item in items:
         if item.error is not None or item.bundle is None:
             error = item.error
@@ -75,10 +76,14 @@ def _check(items: list[Item], source: str, as_of: dt.date) -> list[tuple[int | N
         seen.setdefault(bundle.id, item.position)
         if bundle.as_of > as_of:
             problems.append((item.position, "as_of", f"bundle {bundle.id} is dated after the import day {as_of}"))
-        try:
-            evaluation.pack_for(bundle.jurisdiction)
-        except PackError as exc:
-            problems.append((item.position, "jurisdiction", str(exc)))
+        if bundle.jurisdiction not in no_pack:
+            try:
+                evaluation.pack_for(bundle.jurisdiction)
+                no_pack[bundle.jurisdiction] = None
+            except PackError as exc:
+                no_pack[bundle.jurisdiction] = str(exc)
+        if (why := no_pack[bundle.jurisdiction]) is not None:
+            problems.append((item.position, "jurisdiction", why))
     if not items:
         problems.append((None, "(file)", "holds no bundle"))
     return problems
