@@ -165,6 +165,21 @@ class Escalate:
     next step, once per step)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Withdraw:
+    """The one who opened the case withdraws it (their own account only), before the decision."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendNotice:
+    """Notice of the decision is sent (to the applicant, and whoever else the procedure names)."""
+
+
+def require_account(case: Case, command: object, actor: Actor, account: str, who: str) -> None:
+    if actor.account != account:
+        raise refuse(case, command, f"only the {who}'s own account may do this", ActorRefusedError)
+
+
 ESCALATORS = frozenset({Role.SYSTEM, Role.CLERK, Role.APPROVER, Role.SUPERVISOR})
 C = TypeVar("C", bound=Case)
 
