@@ -160,6 +160,7 @@ def _apply(case: RecordCase, cmd: ApplyDecision, actor: Actor, at: dt.datetime) 
         return new, (emit(new, "sealing.review_requested", actor, at, questions=new.questions, **info),)
     if d.status is Status.UNSEALED:
         new = replace(base, state=SealingState.UNSEALED, sealed_since=None, unsealed_on=d.date, eligible_on=None)
+        new = replace(new, deciders=(*case.deciders, actor.account))
         return new, (emit(new, "sealing.unsealed", actor, at, was_sealed=case.is_sealed, **info),)
     if d.status is Status.SEALED:
         since = case.sealed_since or d.date
