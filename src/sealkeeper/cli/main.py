@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sealkeeper.cli import store_commands
+from sealkeeper.cli import ledger_commands, store_commands
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.model.dates import parse_iso_date
 from sealkeeper.services import evaluation
@@ -183,6 +183,7 @@ def packs_show(pack_id: str, lang: str, profile: str | None) -> None:
 
 
 store_commands.register(cli)
+ledger_commands.register(cli)
 
 
 def main() -> None:

@@ -1,0 +1,107 @@
+"""The ledger's keys in the home: the Ed25519 checkpoint signing key and the commitment salt (both 0600).
+
+``<home>/keys/ledger-ed25519.pem`` signs checkpoints; its public half, in note format, is what outside
+verifiers pin. ``<home>/keys/ledger-commitment.key`` is the salt of the commitments to subject tokens and
+case numbers: it never goes into an entry or the database. Neither is ever replaced once made.
+The log's origin (and key name) is derived from the public key, so two deployments never share one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from sealkeeper.config import Settings
+from sealkeeper.ledger.errors import LedgerError
+from sealkeeper.ledger.note import Ed25519Signer, Ed25519Verifier
+
+SIGNING_KEY = "ledger-ed25519.pem"
+SALT_FILE = "ledger-commitment.key"
+SALT_BYTES = 32
+
+
+def keys_dir(settings: Settings) -> Path:
+    return settings.home / "keys"
+
+
+def write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` with mode 0600; never overwrite (O_EXCL), so a key once made is never replaced."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_private(path: Path) -> bytes:
+    if not path.exists():
+        raise LedgerError(f"no ledger key at {path}: run `sealkeeper ledger init` (or `sealkeeper init`)")
+    if path.stat().st_mode & 0o077:
+        raise LedgerError(f"{path} is readable by others; chmod 600 it")
+    return path.read_bytes()
+
+
+def origin_for(public: bytes) -> str:
+    """The log's origin line and key name: unique per signing key."""
+    return "sealkeeper.local/ledger-" + hashlib.sha256(public).hexdigest()[:16]
+
+
+def signer_from_pem(pem: bytes) -> Ed25519Signer:
+    try:
+        private = serialization.load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError):
+        raise LedgerError("the ledger signing key cannot be read") from None
+    if not isinstance(private, Ed25519PrivateKey):
+        raise LedgerError("the ledger signing key is not an Ed25519 key")
+    return Ed25519Signer(origin_for(private.public_key().public_bytes_raw()), private)
+
+
+def new_private_pem() -> bytes:
+    return Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def ensure_ledger_key(settings: Settings) -> str:
+    """Make the ledger's signing key and commitment salt if they are missing (idempotent; call from init).
+
+    Returns the verifier key in note format (``name+keyid+base64(0x01 ‖ public key)``)."""
+    folder = keys_dir(settings)
+    if not (folder / SIGNING_KEY).exists():
+        write_new(folder / SIGNING_KEY, new_private_pem())
+    if not (folder / SALT_FILE).exists():
+        write_new(folder / SALT_FILE, os.urandom(SALT_BYTES).hex().encode("ascii") + b"\n")
+    return str(load_ledger_keys(settings).verifier)
+
+
+@dataclass(frozen=True)
+class LedgerKeys:
+    signer: Ed25519Signer
+    salt: bytes
+
+    @property
+    def origin(self) -> str:
+        return self.signer.name
+
+    @property
+    def verifier(self) -> Ed25519Verifier:
+        return self.signer.verifier
+
+
+def load_ledger_keys(settings: Settings) -> LedgerKeys:
+    folder = keys_dir(settings)
+    signer = signer_from_pem(read_private(folder / SIGNING_KEY))
+    try:
+        salt = bytes.fromhex(read_private(folder / SALT_FILE).decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        raise LedgerError(f"{folder / SALT_FILE} is not a hex salt") from None
+    if len(salt) < 16:
+        raise LedgerError(f"{folder / SALT_FILE} holds a salt shorter than 16 bytes")
+    return LedgerKeys(signer, salt)

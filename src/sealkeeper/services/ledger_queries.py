@@ -1,0 +1,157 @@
+"""What outside verifiers and people ask of the ledger: the key, checkpoints, proofs, entries, a full
+verification, and a person's own trail. Each opens the configured store and reads in one transaction."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from sealkeeper.config import Settings
+from sealkeeper.ledger import entries as entry_format
+from sealkeeper.ledger.audit import Auditor
+from sealkeeper.ledger.checkpoint import parse_cosignature_key
+from sealkeeper.ledger.errors import LedgerError, NoteError, TamperedError
+from sealkeeper.ledger.merkle import consistency_proof, inclusion_proof, leaf_hash, verify_inclusion
+from sealkeeper.ledger.note import Verifier, parse_note, parse_verifier_key, verify_note
+from sealkeeper.ledger.tree import unpack_frontier
+from sealkeeper.services.ledger import Ledger, fetcher, open_ledger
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store import ledger_repository as repo
+from sealkeeper.store.database import transaction
+from sealkeeper.store.ledger_tables import STRIP
+
+
+def verifier_key(settings: Settings) -> str:
+    return str(open_ledger(settings).keys.verifier)
+
+
+def published(conn: Any, note: str, size: int) -> str:
+    """The checkpoint note with its witnesses' cosignature lines appended (C2SP: one note, many signers)."""
+    return note + "".join(str(row.line) for row in repo.cosignatures(conn, size))
+
+
+def checkpoint(settings: Settings, *, sign: bool = True) -> str:
+    """The latest signed checkpoint with its cosignatures; ``sign`` first signs the current head if the log
+    has grown since the last checkpoint."""
+    ledger, engine = open_ledger(settings), open_store(settings)
+    with transaction(engine) as conn:
+        if sign:
+            signed = ledger.checkpoint(conn)
+            return published(conn, signed.note, signed.size)
+        last = repo.latest_checkpoint(conn)
+        if last is None:
+            raise LedgerError("no checkpoint has been signed yet")
+        return published(conn, str(last.note), int(last.size))
+
+
+def _size(conn: Any, size: int | None) -> int:
+    current = repo.head(conn).size
+    if size is None:
+        return current
+    if not 0 < size <= current:
+        raise LedgerError(f"tree size {size} is not between 1 and the log's size {current}")
+    return size
+
+
+def proof(settings: Settings, index: int, tree_size: int | None = None) -> dict[str, Any]:
+    """Inclusion proof of entry ``index`` in the tree of ``tree_size`` entries (default: the whole log)."""
+    with transaction(open_store(settings)) as conn:
+        size = _size(conn, tree_size)
+        if not 0 <= index < size:
+            raise LedgerError(f"entry {index} is not in a tree of size {size}")
+        fetch = fetcher(conn)
+        leaf = fetch([(0, index)])[(0, index)]
+        hashes = inclusion_proof(index, size, fetch)
+    return {"index": index, "tree_size": size, "leaf_hash": leaf.hex(), "hashes": [h.hex() for h in hashes]}
+
+
+def consistency(settings: Settings, old: int, new: int) -> dict[str, Any]:
+    with transaction(open_store(settings)) as conn:
+        new = _size(conn, new)
+        if not 0 < old < new:
+            raise LedgerError(f"a consistency proof needs 0 < from < to (got {old} and {new})")
+        hashes = consistency_proof(old, new, fetcher(conn))
+    return {"from": old, "to": new, "hashes": [h.hex() for h in hashes]}
+
+
+def entry(settings: Settings, index: int) -> str:
+    """The entry's bytes as stored, base64."""
+    with transaction(open_store(settings)) as conn:
+        data = repo.entry(conn, index)
+    if data is None:
+        raise LedgerError(f"no entry {index}")
+    return base64.b64encode(data).decode("ascii")
+
+
+def verify(settings: Settings, key: str | None = None, chunk: int = 50_000) -> dict[str, Any]:
+    """Re-read the whole log, recompute every hash, check every checkpoint and cosignature.
+
+    ``key`` is the verifier key to trust (default: this home's). Raises TamperedError at the first problem."""
+    verifiers: list[Verifier] = [parse_verifier_key(key) if key else open_ledger(settings).keys.verifier]
+    auditor = Auditor()
+    with transaction(open_store(settings)) as conn:
+        while rows := repo.entries_from(conn, auditor.size, chunk):
+            auditor.entries(rows)
+        current = repo.head(conn)
+        if current.size != auditor.size:
+            raise TamperedError(f"the head says {current.size} entries, the log holds {auditor.size}", auditor.size)
+        if unpack_frontier(current.size, current.frontier) != auditor.tree.frontier:
+            raise TamperedError("the head's frontier does not match the entries")
+        strips = auditor.strips(repo.all_strips(conn), STRIP)
+        checkpoints = repo.checkpoints(conn)
+        for row in checkpoints:
+            auditor.checkpoint(int(row.size), bytes(row.root), str(row.note), verifiers)
+        cosigned = repo.cosignatures(conn)
+        by_size = {int(row.size): str(row.note) for row in checkpoints}
+        for row in cosigned:
+            _check_cosignature(by_size[int(row.size)], str(row.verifier), str(row.line), int(row.size))
+    return {
+        "entries": auditor.size,
+        "node_strips": strips,
+        "checkpoints": len(checkpoints),
+        "cosignatures": len(cosigned),
+        "root": auditor.tree.root().hex(),
+    }
+
+
+def _check_cosignature(note: str, witness_key: str, line: str, size: int) -> None:
+    try:
+        verify_note(parse_note(note).text + "\n" + line, [parse_cosignature_key(witness_key)])
+    except NoteError as exc:
+        raise TamperedError(f"cosignature on checkpoint {size}: {exc}") from None
+
+
+def trail(settings: Settings, token: str) -> dict[str, Any]:
+    """A person's own trail: every entry carrying their subject commitment, each with an inclusion proof
+    against a signed checkpoint that covers the whole log, and the opening that lets them check that the
+    commitment is theirs."""
+    ledger: Ledger = open_ledger(settings)
+    commitment = entry_format.commit(ledger.keys.salt, "subject", token)
+    opening = entry_format.opening(ledger.keys.salt, "subject", token)
+    with transaction(open_store(settings)) as conn:
+        repo.index_subjects(conn)
+        signed = ledger.checkpoint(conn)
+        note = published(conn, signed.note, signed.size)
+        fetch = fetcher(conn)
+        items = []
+        for index, data in repo.subject_entries(conn, bytes.fromhex(commitment), signed.size):
+            leaf = leaf_hash(data)
+            hashes = inclusion_proof(index, signed.size, fetch)
+            verify_inclusion(index, signed.size, leaf, hashes, signed.root)  # never hand out a proof that fails
+            items.append({
+                "index": index,
+                "entry": base64.b64encode(data).decode("ascii"),
+                "event": entry_format.parse(data),
+                "proof": {
+                    "index": index, "tree_size": signed.size, "leaf_hash": leaf.hex(),
+                    "hashes": [h.hex() for h in hashes],
+                },
+            })  # fmt: skip
+    return {
+        "subject_commitment": commitment,
+        "opening": opening.hex(),
+        "how_to_check": "subject_commitment = SHA-256(opening || token); leaf_hash = SHA-256(0x00 || entry bytes)",
+        "verifier_key": str(ledger.keys.verifier),
+        "checkpoint": note,
+        "entries": items,
+    }

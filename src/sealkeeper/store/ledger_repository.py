@@ -1,0 +1,215 @@
+"""Reads and writes of the ledger's tables, always on the caller's connection (its transaction).
+
+Appends are bulk statements (one executemany per table per batch) through the driver: entry rows and node
+strips are plain tuples, and every write lands at the end of its table (no random index inserts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sealkeeper.errors import StoreError
+from sealkeeper.store.ledger_tables import (
+    NODE_LEVEL_SHIFT,
+    STRIP,
+    ledger_checkpoints,
+    ledger_cosignatures,
+    ledger_entries,
+    ledger_head,
+    ledger_nodes,
+    ledger_subjects,
+)
+
+HASH = 32
+
+_CHUNK = 900  # stays under SQLite's default limit of bound parameters per statement
+
+
+def node_key(level: int, index: int) -> int:
+    """The ledger_nodes row holding node (level, index)."""
+    return (level << NODE_LEVEL_SHIFT) | (index // STRIP)
+
+
+_INSERT_ENTRIES = "INSERT INTO ledger_entries (idx, data, subject) VALUES (?, ?, ?)"
+_INSERT_NODES = "INSERT INTO ledger_nodes (id, hashes) VALUES (?, ?)"
+_UPDATE_NODES = "UPDATE ledger_nodes SET hashes = ? WHERE id = ?"
+_INSERT_SUBJECTS = "INSERT INTO ledger_subjects (subject, idx) VALUES (?, ?)"
+
+
+def _driver_sql(conn: Connection, statement: str) -> str:
+    """A constant statement in the driver's parameter style (SQLite: ?, psycopg: %s)."""
+    return statement if conn.dialect.paramstyle == "qmark" else statement.replace("?", "%s")
+
+
+class Head(NamedTuple):
+    size: int
+    frontier: bytes
+    indexed: int  # entries below this index are in ledger_subjects
+
+
+def lock_head(conn: Connection) -> Head:
+    """The head row, locked until the caller's transaction ends.
+
+    The no-op UPDATE comes first: it takes SQLite's write lock (or PostgreSQL's row lock) before the read,
+    so two writers can never both extend the same size."""
+    conn.execute(sa.update(ledger_head).where(ledger_head.c.id == 1).values(size=ledger_head.c.size))
+    return head(conn)
+
+
+def head(conn: Connection) -> Head:
+    query = sa.select(ledger_head.c.size, ledger_head.c.frontier, ledger_head.c.indexed).where(ledger_head.c.id == 1)
+    row = conn.execute(query).one()
+    return Head(int(row.size), bytes(row.frontier), int(row.indexed))
+
+
+def put_head(conn: Connection, size: int, frontier: bytes) -> None:
+    conn.execute(sa.update(ledger_head).where(ledger_head.c.id == 1).values(size=size, frontier=frontier))
+
+
+def insert_entries(conn: Connection, first: int, rows: Sequence[tuple[bytes, bytes | None]]) -> None:
+    """Entries (bytes, subject commitment or None) at indexes first, first + 1, ..."""
+    if rows:
+        conn.exec_driver_sql(
+            _driver_sql(conn, _INSERT_ENTRIES), [(first + i, data, subject) for i, (data, subject) in enumerate(rows)]
+        )
+
+
+def write_nodes(conn: Connection, runs: Sequence[tuple[int, int, bytes]]) -> None:
+    """Runs (level, first index, packed hashes) of new nodes, each continuing its level: fills the level's
+    last, partial strip (read back and rewritten) and adds new strips after it."""
+    width = STRIP * HASH
+    partial = [node_key(level, first) for level, first, _ in runs if first % STRIP]
+    existing = {}
+    if partial:
+        query = sa.select(ledger_nodes.c.id, ledger_nodes.c.hashes).where(ledger_nodes.c.id.in_(partial))
+        existing = {int(r.id): bytes(r.hashes) for r in conn.execute(query)}
+    inserts: list[tuple[int, bytes]] = []
+    updates: list[tuple[bytes, int]] = []
+    for level, first, packed in runs:
+        offset = first % STRIP
+        blob = packed
+        if offset:
+            before = existing.get(node_key(level, first), b"")
+            if len(before) != offset * HASH:
+                raise StoreError(f"ledger tree nodes at level {level} are out of step with the head (index {first})")
+            blob = before + packed
+        for n, start in enumerate(range(0, len(blob), width)):
+            row = (((level << NODE_LEVEL_SHIFT) | (first // STRIP + n)), blob[start : start + width])
+            (updates.append((row[1], row[0])) if offset and n == 0 else inserts.append(row))
+    if inserts:
+        conn.exec_driver_sql(_driver_sql(conn, _INSERT_NODES), inserts)
+    if updates:
+        conn.exec_driver_sql(_driver_sql(conn, _UPDATE_NODES), updates)
+
+
+def fetch_nodes(conn: Connection, nodes: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """Hashes of complete subtrees (level 0: leaf hashes), from their strips; KeyError-free: missing ones
+    are simply absent (the caller's look-up fails loudly)."""
+    keys = sorted({node_key(level, index) for level, index in nodes})
+    strips: dict[int, bytes] = {}
+    for start in range(0, len(keys), _CHUNK):
+        query = sa.select(ledger_nodes.c.id, ledger_nodes.c.hashes).where(
+            ledger_nodes.c.id.in_(keys[start : start + _CHUNK])
+        )
+        strips.update({int(r.id): bytes(r.hashes) for r in conn.execute(query)})
+    out: dict[tuple[int, int], bytes] = {}
+    for level, index in nodes:
+        offset = (index % STRIP) * HASH
+        value = strips.get(node_key(level, index), b"")[offset : offset + HASH]
+        if len(value) == HASH:
+            out[(level, index)] = value
+    return out
+
+
+def entry(conn: Connection, index: int) -> bytes | None:
+    row = conn.execute(sa.select(ledger_entries.c.data).where(ledger_entries.c.idx == index)).first()
+    return None if row is None else bytes(row.data)
+
+
+def entries_from(conn: Connection, start: int, limit: int) -> list[tuple[int, bytes]]:
+    query = (
+        sa.select(ledger_entries.c.idx, ledger_entries.c.data)
+        .where(ledger_entries.c.idx >= start)
+        .order_by(ledger_entries.c.idx)
+        .limit(limit)
+    )
+    return [(int(r.idx), bytes(r.data)) for r in conn.execute(query)]
+
+
+def all_strips(conn: Connection, chunk: int = 2_000) -> Iterator[tuple[int, int, bytes]]:
+    """Every stored strip (level, strip number, packed hashes), in key order, read in chunks."""
+    after = -1
+    mask = (1 << NODE_LEVEL_SHIFT) - 1
+    while True:
+        query = (
+            sa.select(ledger_nodes.c.id, ledger_nodes.c.hashes)
+            .where(ledger_nodes.c.id > after)
+            .order_by(ledger_nodes.c.id)
+            .limit(chunk)
+        )
+        rows = list(conn.execute(query))
+        for r in rows:
+            key = int(r.id)
+            yield key >> NODE_LEVEL_SHIFT, key & mask, bytes(r.hashes)
+        if len(rows) < chunk:
+            return
+        after = int(rows[-1].id)
+
+
+def index_subjects(conn: Connection, chunk: int = 200_000) -> int:
+    """Bring ledger_subjects up to the head: read the new entries' subjects, insert them sorted (a bulk
+    merge into the index, not random single inserts). Returns how many entries were indexed."""
+    current = lock_head(conn)
+    for start in range(current.indexed, current.size, chunk):
+        query = sa.select(ledger_entries.c.subject, ledger_entries.c.idx).where(
+            ledger_entries.c.idx >= start, ledger_entries.c.idx < start + chunk, ledger_entries.c.subject.is_not(None)
+        )
+        rows = sorted((bytes(r.subject), int(r.idx)) for r in conn.execute(query))
+        if rows:
+            conn.exec_driver_sql(_driver_sql(conn, _INSERT_SUBJECTS), rows)
+    conn.execute(sa.update(ledger_head).where(ledger_head.c.id == 1).values(indexed=current.size))
+    return current.size - current.indexed
+
+
+def subject_entries(conn: Connection, subject: bytes, below: int) -> list[tuple[int, bytes]]:
+    query = (
+        sa.select(ledger_entries.c.idx, ledger_entries.c.data)
+        .select_from(ledger_subjects.join(ledger_entries, ledger_entries.c.idx == ledger_subjects.c.idx))
+        .where(ledger_subjects.c.subject == subject, ledger_subjects.c.idx < below)
+        .order_by(ledger_subjects.c.idx)
+    )
+    return [(int(r.idx), bytes(r.data)) for r in conn.execute(query)]
+
+
+def latest_checkpoint(conn: Connection) -> Any:
+    query = sa.select(ledger_checkpoints).order_by(ledger_checkpoints.c.size.desc()).limit(1)
+    return conn.execute(query).first()
+
+
+def checkpoints(conn: Connection) -> list[Any]:
+    return list(conn.execute(sa.select(ledger_checkpoints).order_by(ledger_checkpoints.c.size)))
+
+
+def add_checkpoint(conn: Connection, size: int, root: bytes, note: str) -> None:
+    conn.execute(sa.insert(ledger_checkpoints).values(size=size, root=root, note=note))
+
+
+def cosignatures(conn: Connection, size: int | None = None) -> list[Any]:
+    query = sa.select(ledger_cosignatures).order_by(ledger_cosignatures.c.size, ledger_cosignatures.c.witness)
+    if size is not None:
+        query = query.where(ledger_cosignatures.c.size == size)
+    return list(conn.execute(query))
+
+
+def last_cosigned(conn: Connection, witness: str) -> int:
+    query = sa.select(sa.func.max(ledger_cosignatures.c.size)).where(ledger_cosignatures.c.witness == witness)
+    value = conn.execute(query).scalar_one_or_none()
+    return int(value or 0)
+
+
+def add_cosignature(conn: Connection, size: int, witness: str, verifier: str, line: str) -> None:
+    conn.execute(sa.insert(ledger_cosignatures).values(size=size, witness=witness, verifier=verifier, line=line))
