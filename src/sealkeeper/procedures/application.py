@@ -260,8 +260,8 @@ def _check(case: ApplicationCase) -> list[str]:
         problems.append("notified_on set exactly once notified")
     if (s is S.PUBLISHED) != (case.publication is not None):
         problems.append("a publication reference exactly once published")
-    if (s is S.MATERIALS_REQUESTED) != bool(case.requested):
-        problems.append("requested items exactly while materials are requested")
+    if (s is S.MATERIALS_REQUESTED and not case.requested) or (s in ACCEPTED and case.requested):
+        problems.append("requested items while materials are requested, none once accepted")
     return problems
 
 
