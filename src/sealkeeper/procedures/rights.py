@@ -235,8 +235,12 @@ def _check(case: RightsCase) -> list[str]:
             problems.append("a correction is verified against a named source and never erased")
         if not set(case.corrected) <= set(case.fields):
             problems.append("only fields asked for are corrected")
-    if isinstance(case, DeletionCase) and (s is S.VERIFYING or (s is S.ERASED) != (case.erased_on is not None)):
-        problems.append("a deletion is erased exactly in state erased")
+    if isinstance(case, DeletionCase):
+        erased = case.erased_on is not None
+        if s is S.VERIFYING or (s is S.ERASED and not erased) or (erased and s is not S.CLOSED and s is not S.ERASED):
+            problems.append("a deletion is erased once accepted, and stays erased")
+        if erased and case.verdict is not Verdict.ACCEPT:
+            problems.append("only an accepted deletion is erased")
     return problems
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import replace
+from enum import StrEnum
 
 import pytest
 from proc_helpers import ALL_ROLES, CLERK, COMMANDS, OPENED, PERSON, SYSTEM, T0, at
@@ -95,8 +96,8 @@ def test_errors_are_sealkeeper_errors_and_name_procedure_state_command() -> None
     assert "ReviewMaterials" in message  # what is allowed instead
 
 
-def _pairs() -> list[tuple[str, object, object]]:
-    out = []
+def _pairs() -> list[tuple[str, StrEnum, object]]:
+    out: list[tuple[str, StrEnum, object]] = []
     for procedure, case in OPENED.items():
         machine = type(case).MACHINE
         for state in type(case.state):
@@ -107,8 +108,8 @@ def _pairs() -> list[tuple[str, object, object]]:
 
 
 @pytest.mark.parametrize(("procedure", "state", "command"), _pairs(), ids=lambda v: type(v).__name__)
-def test_every_state_and_command(procedure: str, state: object, command: object) -> None:
-    case = replace(OPENED[procedure], state=state)  # type: ignore[type-var]
+def test_every_state_and_command(procedure: str, state: StrEnum, command: object) -> None:
+    case = replace(OPENED[procedure], state=state)
     machine = type(case).MACHINE
     if state in machine.terminal:
         for role in ALL_ROLES:
