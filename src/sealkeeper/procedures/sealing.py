@@ -27,6 +27,7 @@ from sealkeeper.procedures.base import (
     citations,
     emit,
     refuse,
+    require_aware,
     rule_ids,
     steps,
 )
@@ -130,9 +131,8 @@ Out = tuple[RecordCase, tuple[Event, ...]]
 
 def track(case_id: str, subject: str, record_id: str, at: dt.datetime, review_days: int = REVIEW_DAYS) -> RecordCase:
     """A record the automatic procedure watches, before its first decision (no event: the first decision logs)."""
-    return RecordCase(
-        case_id=case_id, subject=subject, record_id=record_id, opened_on=at.date(), review_days=review_days
-    )
+    today = require_aware(at)
+    return RecordCase(case_id=case_id, subject=subject, record_id=record_id, opened_on=today, review_days=review_days)
 
 
 def _same(case: RecordCase, decision: Decision) -> bool:
