@@ -95,9 +95,9 @@ def verify(settings: Settings, key: str | None = None, chunk: int = 50_000) -> d
         current = repo.head(conn)
         if current.size != auditor.size:
             raise TamperedError(f"the head says {current.size} entries, the log holds {auditor.size}", auditor.size)
+        strips = auditor.strips(repo.all_strips(conn), STRIP)
         if unpack_frontier(current.size, current.frontier) != auditor.tree.frontier:
             raise TamperedError("the head's frontier does not match the entries")
-        strips = auditor.strips(repo.all_strips(conn), STRIP)
         checkpoints = repo.checkpoints(conn)
         for row in checkpoints:
             auditor.checkpoint(int(row.size), bytes(row.root), str(row.note), verifiers)
