@@ -1,0 +1,1 @@
+"""Access control (pure core): one policy decision point over Casbin policy data."""

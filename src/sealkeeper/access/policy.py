@@ -1,0 +1,150 @@
+"""The access policy as data: loaded once from the package (``data/``) and checked for consistency.
+
+``model.conf`` and ``policy.csv`` are a Casbin model and policy; ``texts.toml`` holds the short texts of the
+rules and the legal reasons that may delay a notice; ``certificates.toml`` the certificate rules per pack
+(``sealkeeper.access.certificates``). Reading the package's own files is the only I/O here.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import casbin  # type: ignore[import-untyped]
+from casbin.persist.adapters import StringAdapter  # type: ignore[import-untyped]
+
+from sealkeeper.access.errors import PolicyDataError
+from sealkeeper.access.vocabulary import AccessRole, Action
+
+DEFAULT_DENY = "default.deny"
+POLICY_ERROR = "default.policy_error"
+EFFECTS = frozenset({"allow", "deny"})
+OBLIGATIONS = frozenset({"notify_subject"})
+_COLUMNS = 8  # priority, rule, role, act, cond, eft, obl, cite
+
+
+def read_data(name: str) -> str:
+    return resources.files("sealkeeper.access").joinpath("data").joinpath(name).read_text("utf-8")
+
+
+def read_toml(name: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(read_data(name))
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyDataError(f"access policy {name}: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    priority: int
+    role: str
+    action: str
+    effect: str
+    obligations: tuple[str, ...]
+    citation: str
+    text: str
+    text_zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class DelayReason:
+    key: str
+    citation: str
+    text: str
+    text_zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    enforcer: Any  # casbin.Enforcer (untyped library)
+    rules: Mapping[str, Rule]
+    judicial_purposes: frozenset[str]
+    delay_reasons: Mapping[str, DelayReason]
+    action_classes: Mapping[str, frozenset[str]]  # class -> its actions
+    role_classes: Mapping[str, frozenset[str]]  # class -> its roles
+
+    def enforce(self, *request: object) -> tuple[bool, str]:
+        """One Casbin evaluation: (allowed, id of the rule that decided)."""
+        allowed, explain = self.enforcer.enforce_ex(*request)
+        return bool(allowed), str(explain[1]) if explain else DEFAULT_DENY
+
+    def actions_of(self, name: str) -> frozenset[str]:
+        """The actions a rule's action column covers (an action, a class, or ``*``)."""
+        if name == "*":
+            return frozenset(Action)
+        return self.action_classes.get(name, frozenset({name}))
+
+    def roles_of(self, name: str) -> frozenset[str]:
+        if name == "*":
+            return frozenset(AccessRole)
+        return self.role_classes.get(name, frozenset({name}))
+
+
+def _groups(enforcer: Any, ptype: str) -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for member, group in enforcer.get_named_grouping_policy(ptype):
+        out.setdefault(group, set()).add(member)
+    return {group: frozenset(members) for group, members in out.items()}
+
+
+def _rule(row: list[str], texts: Mapping[str, Any]) -> Rule:
+    if len(row) != _COLUMNS:
+        raise PolicyDataError(f"access policy policy.csv: a rule has {len(row)} columns, not {_COLUMNS}: {row[:2]}")
+    priority, rule_id, role, action, _cond, effect, obligations, citation = row
+    if effect not in EFFECTS:
+        raise PolicyDataError(f"access policy rule {rule_id}: effect {effect!r} is not allow or deny")
+    duties = () if obligations == "-" else tuple(obligations.split())
+    if set(duties) - OBLIGATIONS:
+        raise PolicyDataError(f"access policy rule {rule_id}: unknown obligation in {obligations!r}")
+    text = texts.get(rule_id)
+    if text is None:
+        raise PolicyDataError(f"access policy rule {rule_id}: no text in texts.toml")
+    return Rule(rule_id, int(priority), role, action, effect, duties, citation, text["en"], text["zh"])
+
+
+def _check_names(policy: Policy) -> None:
+    for rule in policy.rules.values():
+        unknown_actions = policy.actions_of(rule.action) - set(Action)
+        unknown_roles = policy.roles_of(rule.role) - set(AccessRole)
+        if unknown_actions or unknown_roles:
+            names = sorted(unknown_actions | unknown_roles)
+            raise PolicyDataError(f"access policy rule {rule.id}: unknown action or role {names}")
+
+
+@functools.cache
+def load_policy() -> Policy:
+    """The policy shipped in the package (loaded and checked once)."""
+    model = casbin.Model()
+    model.load_model_from_text(read_data("model.conf"))
+    enforcer = casbin.Enforcer(model, StringAdapter(read_data("policy.csv")))
+    texts = read_toml("texts.toml")
+    rule_texts: dict[str, Any] = texts.get("rules", {})
+    rules: dict[str, Rule] = {}
+    for row in enforcer.get_policy():
+        rule = _rule(row, rule_texts)
+        if rule.id in rules:
+            raise PolicyDataError(f"access policy rule {rule.id}: defined twice")
+        rules[rule.id] = rule
+    if DEFAULT_DENY not in rules:
+        raise PolicyDataError(f"access policy: the catch-all rule {DEFAULT_DENY} is missing")
+    spare = set(rule_texts) - set(rules) - {POLICY_ERROR}
+    if spare:
+        raise PolicyDataError(f"access policy texts.toml: texts for no rule: {sorted(spare)}")
+    error_text = rule_texts[POLICY_ERROR]
+    rules[POLICY_ERROR] = Rule(POLICY_ERROR, 0, "*", "*", "deny", (), error_text["cite"], *_en_zh(error_text))
+    delays = {
+        key: DelayReason(key, value["cite"], *_en_zh(value)) for key, value in texts.get("delay_reasons", {}).items()
+    }
+    purposes = _groups(enforcer, "g2").get("judicial_purpose", frozenset())
+    policy = Policy(enforcer, rules, purposes, delays, _groups(enforcer, "g"), _groups(enforcer, "g3"))
+    _check_names(policy)
+    return policy
+
+
+def _en_zh(text: Mapping[str, Any]) -> tuple[str, str]:
+    return str(text["en"]), str(text["zh"])

@@ -1,0 +1,78 @@
+"""The words of the access policy: roles, actions, and how procedure roles map onto access roles.
+
+The policy data (``data/policy.csv``) names these values; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sealkeeper.procedures.base import Role
+
+
+class AccessRole(StrEnum):
+    CLERK = "clerk"  # 承办人
+    APPROVER = "approver"  # 审批人
+    REVIEWER = "reviewer"  # 复查 panel member
+    JUDICIAL = "judicial_requester"  # 办案机关
+    CERTIFICATE_OFFICER = "certificate_officer"  # 犯罪记录查询
+    SUBJECT = "data_subject"  # 当事人
+    SUPERVISOR = "supervisor"  # 检察监督
+    AUDITOR = "auditor"
+    STATISTICIAN = "statistician"
+    ADMINISTRATOR = "administrator"
+
+
+class Action(StrEnum):
+    READ_RECORD = "read_record"
+    READ_SEALED_RECORD = "read_sealed_record"
+    ISSUE_CERTIFICATE = "issue_certificate"
+    IMPORT_RECORDS = "import_records"
+    APPROVE_ACCESS = "approve_access"
+    DECIDE_APPLICATION = "decide_application"
+    REVIEW_OBJECTION = "review_objection"
+    READ_LEDGER = "read_ledger"
+    VERIFY_LEDGER = "verify_ledger"
+    COSIGN = "cosign"
+    REVIEW_FLAGS = "review_flags"
+    READ_STATISTICS = "read_statistics"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    CONFIGURE = "configure"
+    READ_OWN_RECORDS = "read_own_records"
+    APPLY = "apply"
+    OBJECT = "object"
+    REQUEST_CORRECTION = "request_correction"
+    REQUEST_DELETION = "request_deletion"
+    SEE_OWN_ACCESS_HISTORY = "see_own_access_history"
+
+
+#: Actions that show the content of a record (or of every record of a person). The administrator never gets one.
+RECORD_READING: frozenset[Action] = frozenset(
+    {
+        Action.READ_RECORD,
+        Action.READ_SEALED_RECORD,
+        Action.ISSUE_CERTIFICATE,
+        Action.IMPORT_RECORDS,
+        Action.APPROVE_ACCESS,
+        Action.DECIDE_APPLICATION,
+        Action.REVIEW_OBJECTION,
+        Action.READ_OWN_RECORDS,
+        Action.SEE_OWN_ACCESS_HISTORY,
+    }
+)
+
+#: Procedure roles that act under an access role of the same name; the others (system, guardian, counsel, higher
+#: authority) have no access account of their own in this policy.
+_FROM_PROCEDURE: dict[Role, AccessRole] = {
+    Role.CLERK: AccessRole.CLERK,
+    Role.APPROVER: AccessRole.APPROVER,
+    Role.REVIEWER: AccessRole.REVIEWER,
+    Role.JUDICIAL: AccessRole.JUDICIAL,
+    Role.SUBJECT: AccessRole.SUBJECT,
+    Role.SUPERVISOR: AccessRole.SUPERVISOR,
+}
+
+
+def access_role(role: Role) -> AccessRole | None:
+    """The access role a procedure role acts under, or None when it has none."""
+    return _FROM_PROCEDURE.get(role)
