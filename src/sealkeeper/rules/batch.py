@@ -6,6 +6,11 @@ the one of :class:`sealkeeper.rules.engine.CompiledPack`: for each rule (in orde
 it applies to) *unknown* stops with needs_review, *true* descends into the exceptions, *false* goes on.
 The result holds, per record, the status, the date and the deciding rule; reasons are produced on
 demand from the rule id (``Pack.path_to`` and ``explain.reasons``).
+
+A pack with person-level stages (``derive``, ``aggregates``, ``derive_after_aggregates``, ``combine``)
+has them evaluated set-based around the rules by ``person_batch``; its result also holds ``base``, the
+rule the walk ended on, and ``via``, the combinations applied after it (the path is
+``Pack.path_to(base)`` followed by ``via``; ``rule`` is the last of it).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from polars.expr.whenthen import ChainedThen, Then
 from sealkeeper.model.decision import Status
 from sealkeeper.rules import expr
 from sealkeeper.rules.pack import Pack, Rule
+from sealkeeper.rules.person_batch import PersonStages
 
 _DATED = (Status.SEALED, Status.ELIGIBLE_ON, Status.UNSEALED)
 
@@ -39,6 +45,20 @@ class BatchPlan:
         ]
         self._when = {r.id: pl.col(f"__when_{r.id}") for r in self.nodes}
         self._date = {r.id: pl.col(f"__date_{r.id}") for r in self.nodes if r.date is not None}
+        stages = pack.stages
+        has_stages = stages.derived or stages.aggregates or stages.late or stages.combinations
+        self.person = PersonStages(stages, params, as_of) if has_stages else None
+
+    def facts_read(self) -> frozenset[str]:
+        """The fact names the pack's expressions read (``other.x`` as ``x``): what the facts must hold."""
+        stages = self.pack.stages
+        expressions = [
+            *(e for r in self.nodes for e in (r.when, r.date) if e is not None),
+            *(d.expression for d in (*stages.derived, *stages.late)),
+            *(e for a in stages.aggregates for e in (a.where, a.of) if e is not None),
+            *(e for c in stages.combinations for e in (c.when, c.with_, c.until, c.period_end) if e is not None),
+        ]
+        return frozenset(name.removeprefix("other.") for e in expressions for name in e.facts)
 
     # A node code is 2*i when node i decides, 2*i+1 when node i's condition is unknown.
     def _decided(self, rule: Rule) -> pl.Expr:
@@ -73,7 +93,8 @@ class BatchPlan:
         return default if chain is None else chain.otherwise(default)
 
     def decide(self, facts: pl.DataFrame) -> pl.DataFrame:
-        """``pid``, ``rid``, ``status``, ``date``, ``rule`` for every row of ``facts``."""
+        """``pid``, ``rid``, ``status``, ``date``, ``rule`` for every row of ``facts`` (and, for a pack with
+        combinations, ``base`` and ``via``; see the module docstring)."""
         code = pl.col("code")
         date_chain: Then | ChainedThen | None = None
         for rule in self.nodes:
@@ -87,25 +108,40 @@ class BatchPlan:
         )
         needs_date = outcome.is_in([s.value for s in _DATED])
         missing_date = needs_date & pl.col("raw_date").is_null()
+        never = (outcome == Status.SEALED.value) & (pl.col("raw_date") == pl.lit(expr.NEVER, dtype=pl.Date))
         status = (
             pl.when((code % 2 == 1) | missing_date)
             .then(pl.lit(Status.NEEDS_REVIEW.value))
+            .when(never)  # a period that never ends (engine._finish)
+            .then(pl.lit(Status.NOT_SEALED.value))
             .when((outcome == Status.SEALED.value) & (pl.col("raw_date") > self.as_of))
             .then(pl.lit(Status.ELIGIBLE_ON.value))
             .otherwise(outcome)
         )
         rule_ids = code.floordiv(2).replace_strict(dict(enumerate(r.id for r in self.nodes)), return_dtype=pl.Utf8)
-        return (
-            facts.lazy()
+        decided = [
+            status.alias("status"),
+            pl.when(needs_date & ~missing_date & (code % 2 == 0) & ~never).then(pl.col("raw_date")).alias("date"),
+            rule_ids.alias("rule"),
+        ]
+        if self.person is None:
+            return (
+                facts.lazy()
+                .with_columns(self._columns)
+                .with_columns(self.code().alias("code"))
+                .with_columns(raw_date.alias("raw_date"))
+                .select("pid", "rid", *decided)
+                .collect()
+            )
+        frame = (
+            self.person.before_rules(facts)
+            .lazy()
             .with_columns(self._columns)
             .with_columns(self.code().alias("code"))
             .with_columns(raw_date.alias("raw_date"))
-            .select(
-                "pid",
-                "rid",
-                status.alias("status"),
-                pl.when(needs_date & ~missing_date & (code % 2 == 0)).then(pl.col("raw_date")).alias("date"),
-                rule_ids.alias("rule"),
-            )
+            .with_columns(decided)
             .collect()
         )
+        if not self.pack.stages.combinations:
+            return frame.select("pid", "rid", "status", "date", "rule")
+        return self.person.after_rules(frame).select("pid", "rid", "status", "date", "rule", "base", "via")

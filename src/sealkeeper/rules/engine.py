@@ -47,6 +47,7 @@ class CompiledPack:
                 expr.to_python(c.when, self.params),
                 expr.to_python(c.with_, self.params) if c.with_ else None,
                 expr.to_python(c.until, self.params) if c.until else None,
+                expr.to_python(c.period_end, self.params) if c.period_end else None,
             )
             for c in stages.combinations
         ]

@@ -338,6 +338,8 @@ def _const(node: ast.expr, params: Mapping[str, Value]) -> Value:
 
 def _pl(node: ast.expr, params: Mapping[str, Value], as_of: dt.date) -> pl.Expr:  # noqa: PLR0911 — one case per form
     match node:
+        case ast.Attribute(value=ast.Name(id="other"), attr=name):  # before parameters: both are attributes
+            return pl.col(f"other.{name}")
         case ast.Constant() | ast.Attribute():
             return _lit(_const(node, params))
         case ast.Name(id="as_of"):
@@ -346,8 +348,6 @@ def _pl(node: ast.expr, params: Mapping[str, Value], as_of: dt.date) -> pl.Expr:
             return _lit(NEVER)
         case ast.Name(id=name):
             return pl.col(name)
-        case ast.Attribute(value=ast.Name(id="other"), attr=name):
-            return pl.col(f"other.{name}")
         case ast.BinOp(left=left, op=op, right=right):
             combined: pl.Expr = _ARITH[type(op)](_pl(left, params, as_of), _pl(right, params, as_of))
             return combined
@@ -452,7 +452,13 @@ def _pl_call(  # noqa: PLR0911, PLR0912 - one case per function
         n = _pl(args[1], params, as_of).cast(pl.Int64)
         shifted = day.dt.offset_by(pl.format("{}" + unit, n))
     else:
+        if count is None:  # a parameter not yet in force on as_of: unknown, as in the single-record path
+            return pl.lit(None, dtype=pl.Date)
         if not isinstance(count, int):
             raise ExpressionError(f"{fn} needs a whole number of units, got {count!r}") from None
         shifted = day.dt.offset_by(f"{count}{unit}")
-    return pl.when(day == _lit(NEVER)).then(_lit(NEVER)).otherwise(shifted)
+        if count >= 0:  # NEVER moved on, and any day moved beyond it, is NEVER: one clip does both
+            return shifted.clip(upper_bound=_lit(NEVER))
+    # NEVER stays NEVER; beyond the calendar of the single-record path (year 9999) is a period that never
+    # ends, as there
+    return pl.when((day == _lit(NEVER)) | (shifted > _lit(NEVER))).then(_lit(NEVER)).otherwise(shifted)

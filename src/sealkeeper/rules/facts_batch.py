@@ -1,10 +1,12 @@
 """The facts of :mod:`sealkeeper.rules.facts`, derived set-based for a whole population with Polars.
 
 Input: the event frame of :mod:`sealkeeper.rules.frames` (integer keys; ``eid`` is the row number).
-Output: one row per record with a column per fact (``categories`` as a bit mask), keyed by ``pid`` and
-``rid``, the bundle id and the record's event id. Every derivation here mirrors one in ``facts.py``;
-the property test ``tests/unit/rules/test_batch.py`` checks that both give the same decisions on
-random populations.
+Output: one row per record with a column per fact (``categories`` as a bit mask, ``statute_tags`` as a
+list of labels), keyed by ``pid`` and ``rid``, the bundle id and the record's event id, with ``person``
+the integer person number of the frame. The facts only the comparative packs read (:data:`EXTRA_FACTS`)
+are derived only when the caller asks for them, so that a pack that does not read them pays nothing.
+Every derivation here mirrors one in ``facts.py``; the property tests of ``tests/unit/rules/test_batch.py``
+check that both give the same decisions on random populations, for every pack.
 
 How it stays fast: an event named by number is looked up by position (``gather``), not joined; every
 partial result is kept sorted by the record number ``rid`` so that assembling them is a merge join;
@@ -15,9 +17,11 @@ once each and looked up by position; culpability and law are combined as small i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 import polars as pl
 
+from sealkeeper.errors import BundleFormatError
 from sealkeeper.model.categories import to_mask
 from sealkeeper.model.record import RECORD_TYPES, EventType
 from sealkeeper.rules.facts import UNBOUNDED_MONTHS, StatuteResolver
@@ -26,6 +30,18 @@ from sealkeeper.rules.frames import check_frame
 _RECORDS = sorted(t.value for t in RECORD_TYPES)
 _COMPLETIONS = [EventType.SENTENCE_COMPLETED.value, EventType.PROBATION_COMPLETED.value]
 _FOLLOW = [*_COMPLETIONS, EventType.PROBATION_REVOKED.value]
+#: follow-up events whose latest date is a fact of its own (``sentence_completed_date`` …)
+_DATED = [
+    EventType.SENTENCE_COMPLETED.value,
+    EventType.PROBATION_COMPLETED.value,
+    EventType.FINE_PAID.value,
+    EventType.RESTITUTION_PAID.value,
+]
+#: Facts derived only when asked for (the comparative packs read them; CN does not).
+OFFENCE_EXTRAS = frozenset({"offense_class", "statute_tags", "statutory_max_months"})
+SENTENCE_EXTRAS = frozenset({"daily_rates", "sentence_days", "probation_months"})
+FOLLOW_EXTRAS = frozenset(f"{t}_date" for t in _DATED)
+EXTRA_FACTS = OFFENCE_EXTRAS | SENTENCE_EXTRAS | FOLLOW_EXTRAS | {"channel"}
 # Codes ordered so that max/min over a record's offences give facts.combine_culpability / combine_law.
 _CULP = {"intentional": 2, "negligent": 1}
 _LAW = {"psal": 2, "criminal_law": 1}
@@ -48,15 +64,26 @@ def _term(kind: pl.Expr, months: pl.Expr) -> pl.Expr:
 def statute_table(statutes: pl.Series, resolve: StatuteResolver) -> pl.DataFrame:
     """Each distinct statute resolved once (a few hundred strings, not one call per record).
 
-    ``culp`` and ``law`` are the codes of ``_CULP`` and ``_LAW`` (0 for anything else).
+    ``culp`` and ``law`` are the codes of ``_CULP`` and ``_LAW`` (0 for anything else); ``tags`` the
+    statute table's labels (sorted) and ``max_months`` its statutory maximum.
     """
     rows = []
     for text in sorted(statutes.drop_nulls().unique().to_list()):
         info = resolve(text)
         cats = None if info.categories is None else to_mask(info.categories)
         unknown = info.law == "criminal_law" and not info.known
-        rows.append((text, _LAW.get(info.law, 0), unknown, cats, _CULP.get(info.culpability or "", 0)))
-    schema = {"statute": pl.Utf8, "law": pl.Int8, "unknown": pl.Boolean, "stat_cats": pl.Int64, "culp": pl.Int8}
+        tags = None if info.tags is None else sorted(info.tags)
+        law, culp = _LAW.get(info.law, 0), _CULP.get(info.culpability or "", 0)
+        rows.append((text, law, unknown, cats, culp, tags, info.max_months))
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        "statute": pl.Utf8,
+        "law": pl.Int8,
+        "unknown": pl.Boolean,
+        "stat_cats": pl.Int64,
+        "culp": pl.Int8,
+        "tags": pl.List(pl.Utf8),
+        "max_months": pl.Float64,
+    }
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
@@ -70,14 +97,17 @@ class _Offences:
 
     ``offense`` is true for an offence known on ``as_of``; ``cats`` its categories (explicit, else the
     statute's); ``culp`` and ``law`` codes of ``_CULP`` and ``_LAW``; ``unknown`` an unknown criminal statute.
+    With ``extras``: ``grade``, ``tags`` (the statute table's labels) and ``maxm`` (statutory maximum).
     """
 
-    def __init__(self, events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date) -> None:
+    def __init__(self, events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date, *, extras: bool) -> None:
         table = statute_table(events["statute"], resolve)
 
         def look(name: str) -> pl.Expr:
             return pl.lit(table[name]).gather(pl.col("position"))
 
+        more = [pl.col("grade"), look("tags").alias("tags"), look("max_months").alias("maxm")] if extras else []
+        self.extras = extras
         self.columns = (
             events.lazy()
             .with_columns(pl.col("statute").cast(pl.Enum(table["statute"].to_list())).to_physical().alias("position"))
@@ -88,6 +118,7 @@ class _Offences:
                 look("culp").fill_null(0).alias("culp"),
                 look("law").fill_null(0).alias("law"),
                 look("unknown").fill_null(False).alias("unknown"),
+                *more,
             )
             .collect(engine="in-memory", optimizations=_NO_CSE)
             .to_dict()
@@ -98,20 +129,38 @@ class _Offences:
         return [pl.lit(col).gather(pl.col(index)).alias(prefix + name) for name, col in self.columns.items()]
 
 
-def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date) -> pl.DataFrame:
-    """One row per record known on ``as_of``, with every fact of ``facts.FACTS`` (``pid``, ``rid`` keys)."""
+def record_facts(
+    events: pl.DataFrame,
+    resolve: StatuteResolver,
+    as_of: dt.date,
+    wanted: Collection[str] | None = None,
+    channels: tuple[str, ...] = (),
+) -> pl.DataFrame:
+    """One row per record known on ``as_of``, with every fact of ``facts.FACTS`` (``pid``, ``rid`` keys).
+
+    ``wanted``: the facts the pack reads; those of :data:`EXTRA_FACTS` not in it are left out (None: all).
+    ``channels``: the pack's disclosure channels, the first the main one (``engine.channel_of``); a
+    bundle whose target names another gets BundleFormatError, as ``sealkeeper evaluate`` gives it.
+    """
     check_frame(events)
-    offences = _Offences(events, resolve, as_of)
+    extra = EXTRA_FACTS if wanted is None else EXTRA_FACTS & frozenset(wanted)
+    offences = _Offences(events, resolve, as_of, extras=bool(extra & OFFENCE_EXTRAS))
     known = pl.col("date") <= as_of
     # selected once, not once per branch of the plan below (Polars does not share that scan)
     records = _sorted(events.lazy().filter(pl.col("type").is_in(_RECORDS) & known).rename({"eid": "rid"}))
     records = records.collect(engine="in-memory").lazy()
     n_ids = pl.col("offense_ids").list.len()
     inline = pl.col("statute").is_not_null()  # admin penalties and cautions carry their one offence inline
+    sentence_extras = {
+        "daily_rates": pl.col("daily_rates"),
+        "sentence_days": pl.col("days"),
+        "probation_months": pl.col("probation_months"),
+    }
     base = records.select(
         "rid",
         pl.col("bundle_id").alias("pid"),
         pl.col("event_id").alias("record_id"),
+        pl.col("pid").alias("person"),
         pl.lit(as_of, dtype=pl.Date).alias("as_of"),
         pl.col("type").alias("record_kind"),
         pl.col("date").alias("record_date"),
@@ -122,6 +171,8 @@ def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date)
         "main_conduct_before_18",
         pl.when(pl.col("type") == "non_prosecution").then(pl.col("np_kind")).alias("non_prosecution_kind"),
         "penalty_kind",
+        *(column.alias(name) for name, column in sentence_extras.items() if name in extra),
+        *([_channel(events, channels)] if "channel" in extra else []),
         inline.alias("inline"),
         # the one offence of a record with one: its own row when inline, else the one it names
         pl.when(inline).then(pl.col("rid")).when(n_ids == 1).then(pl.col("offense_ids").list.first()).alias("one"),
@@ -129,13 +180,16 @@ def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date)
     base = base.with_columns(offences.at("one", "o_"))
     single = pl.when(pl.col("inline") | pl.col("o_offense").fill_null(False))
     many = _many_offence_facts(records.filter(~inline & (n_ids > 1)), offences)
+    names = ["date", "cats", "culp", "law", "unknown"] + (["grade", "tags", "maxm"] if offences.extras else [])
     out = (
-        base.with_columns(
-            single.then(pl.col(f"o_{name}")).alias(f"o_{name}") for name in ("date", "cats", "culp", "law", "unknown")
-        )
+        base.with_columns(single.then(pl.col(f"o_{name}")).alias(f"o_{name}") for name in names)
         .with_columns(single.then(True).alias("o_offense"))
         .join(many, on="rid", how="left")
-        .join(_follow_up_facts(events.lazy().filter(known)), on="rid", how="left")
+        .join(
+            _follow_up_facts(events.lazy().filter(known), dated=bool(extra & FOLLOW_EXTRAS)),
+            on="rid",
+            how="left",
+        )
         .join(_retrial_facts(events.lazy().filter(known)), on="rid", how="left")
         .join(_conviction_pair_facts(records, offences), on="rid", how="left")
         .with_columns(
@@ -154,11 +208,41 @@ def record_facts(events: pl.DataFrame, resolve: StatuteResolver, as_of: dt.date)
             pl.coalesce("o_unknown", "m_unknown", False).alias("unknown_statute"),
             pl.col("probation_revoked").fill_null(False),
             pl.col("prior_convictions").fill_null(0),
+            *(_offence_extras(extra) if offences.extras else []),
         )
         .drop("rid", "inline", "one", pl.selectors.starts_with("o_", "m_"))
         .rename({"record_id": "rid"})
     )
     return out.collect(engine="in-memory", optimizations=_NO_CSE)
+
+
+def _channel(events: pl.DataFrame, channels: tuple[str, ...]) -> pl.Expr:
+    """The channel decided on: the target's, checked against the pack's, else the main one."""
+    asked = events.lazy().filter(pl.col("channel").is_not_null() & ~pl.col("channel").is_in(list(channels)))
+    bad = asked.select("bundle_id", "channel").head(1).collect()
+    if bad.height:
+        bundle_id, wanted = bad.row(0)
+        known = ", ".join(channels) if channels else "none"
+        raise BundleFormatError(bundle_id, "target.channel", f"the pack has no channel {wanted!r} (known: {known})")
+    main = channels[0] if channels else None
+    return pl.coalesce(pl.col("channel"), pl.lit(main, dtype=pl.Utf8)).alias("channel")
+
+
+def _offence_extras(extra: frozenset[str]) -> list[pl.Expr]:
+    """offense_class, statute_tags and statutory_max_months from one offence (``o_``) or several (``m_``)."""
+    exprs = {
+        "offense_class": pl.when(pl.col("o_offense")).then(pl.col("o_grade")).otherwise(pl.col("m_grade")),
+        # no offence known: no labels (facts.union of nothing); an unknown label set: unknown
+        "statute_tags": pl.when(pl.col("o_offense"))
+        .then(pl.col("o_tags"))
+        .when(pl.col("m_tags_unknown").is_null())
+        .then(pl.lit([], dtype=pl.List(pl.Utf8)))
+        .when(pl.col("m_tags_unknown"))
+        .then(None)
+        .otherwise(pl.col("m_tags")),
+        "statutory_max_months": pl.when(pl.col("o_offense")).then(pl.col("o_maxm")).otherwise(pl.col("m_maxm")),
+    }
+    return [e.alias(name) for name, e in exprs.items() if name in extra]
 
 
 def _culpability(high: pl.Expr, low: pl.Expr) -> pl.Expr:
@@ -196,15 +280,30 @@ def _many_offence_facts(records: pl.LazyFrame, offences: _Offences) -> pl.LazyFr
         pl.col("law").max().alias("m_law_max"),
         pl.col("law").min().alias("m_law_min"),
         pl.col("unknown").any().alias("m_unknown"),
+        *(_many_extras() if offences.extras else []),
     )
     return _sorted(grouped.sort("rid"))
 
 
-def _follow_up_facts(known: pl.LazyFrame) -> pl.LazyFrame:
-    follow = known.filter(pl.col("type").is_in(_FOLLOW))
+def _many_extras() -> list[pl.Expr]:
+    """facts._shared, facts.union and facts._max_known over the known offences of one record."""
+    grade, maxm = pl.col("grade"), pl.col("maxm")
+    return [
+        pl.when((grade.null_count() == 0) & (grade.n_unique() == 1)).then(grade.first()).alias("m_grade"),
+        pl.col("tags").is_null().any().alias("m_tags_unknown"),
+        pl.col("tags").explode().drop_nulls().unique().alias("m_tags"),
+        pl.when(maxm.null_count() == 0).then(maxm.max()).alias("m_maxm"),
+    ]
+
+
+def _follow_up_facts(known: pl.LazyFrame, *, dated: bool) -> pl.LazyFrame:
+    """Per conviction: completion, revocation and (``dated``) the latest date of each dated follow-up."""
+    follow = known.filter(pl.col("type").is_in(_FOLLOW + _DATED if dated else _FOLLOW))
+    latest = [pl.col("date").filter(pl.col("type") == t).max().alias(f"{t}_date") for t in _DATED] if dated else []
     grouped = follow.group_by(pl.col("conviction_id").alias("rid")).agg(
         pl.col("date").filter(pl.col("type").is_in(_COMPLETIONS)).max().alias("completion_date"),
         (pl.col("type") == EventType.PROBATION_REVOKED.value).any().alias("probation_revoked"),
+        *latest,
     )
     return _sorted(grouped.sort("rid"))
 

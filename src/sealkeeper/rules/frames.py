@@ -6,7 +6,8 @@ as a store would hand them out, so that the scan joins on integers rather than s
 
 * ``pid`` is the bundle's ordinal (0, 1, …) and ``bundle_id`` its id;
 * ``eid`` is a population-wide event number and ``event_id`` the event's id within its bundle;
-  ``offense_ids`` and ``conviction_id`` hold the ``eid`` of the events they name.
+  ``offense_ids`` and ``conviction_id`` hold the ``eid`` of the events they name;
+* ``channel`` is the disclosure channel the bundle's target asks for (null: the pack's main one).
 
 Invariants the scan relies on (``check_frame`` tests them): ``eid`` is the row number and ``pid``
 never decreases (a bundle's rows are adjacent). Within a bundle the rows are in the order of their
@@ -43,6 +44,11 @@ EVENT_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "penalty_kind": pl.Utf8,
     "main_conduct_before_18": pl.Boolean,
     "offense_ids": pl.List(KEY),
+    "grade": pl.Utf8,
+    "days": pl.Float64,
+    "daily_rates": pl.Int64,
+    "probation_months": pl.Float64,
+    "channel": pl.Utf8,
 }
 
 
@@ -52,6 +58,7 @@ def to_frame(bundles: Iterable[Bundle]) -> pl.DataFrame:
     eid = 0
     for pid, bundle in enumerate(bundles):
         events = sorted(bundle.events, key=lambda e: e.id)
+        channel = bundle.target.channel if bundle.target else None
         number = {e.id: eid + k for k, e in enumerate(events)}
         for e in events:
             offense, sentence = e.offense, e.sentence
@@ -66,18 +73,27 @@ def to_frame(bundles: Iterable[Bundle]) -> pl.DataFrame:
                 offense.statute if offense else None,
                 to_mask(offense.categories) if offense and offense.categories is not None else None,
                 sentence.kind.value if sentence else None,
-                None if sentence is None or sentence.months is None else float(sentence.months),
+                _float(sentence.months) if sentence else None,
                 sentence.suspended if sentence else None,
                 e.kind,
                 None if e.conviction_id is None else _ref(bundle, number, e.conviction_id),
                 e.penalty.kind if e.penalty else None,
                 e.flags.get("main_conduct_before_18"),
                 [_ref(bundle, number, ref) for ref in e.offense_ids],
+                offense.grade if offense else None,
+                _float(sentence.days) if sentence else None,
+                sentence.daily_rates if sentence else None,
+                _float(sentence.probation_months) if sentence else None,
+                channel,
             )
             for name, value in zip(EVENT_SCHEMA, row, strict=True):
                 cols[name].append(value)
         eid += len(events)
     return pl.DataFrame(cols, schema=EVENT_SCHEMA)
+
+
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def _ref(bundle: Bundle, number: dict[str, int], ref: str) -> int:

@@ -55,9 +55,10 @@ class Article:
 @dataclass(frozen=True, slots=True)
 class Parameter:
     name: str
-    description: str
+    description: str  # English
     values: tuple[tuple[dt.date, object], ...]  # sorted by start date
     articles: tuple[str, ...]
+    description_zh: str = ""  # Chinese ("" where the pack gives none)
 
     def at(self, day: dt.date) -> object:
         """The value in force on ``day``; None before the first value took effect."""
@@ -193,6 +194,7 @@ def build_pack(data: Mapping[str, Any], articles: Mapping[str, Any], extras: Map
                 )
             ),
             articles=tuple(p.get("articles", ())),
+            description_zh=p.get("description_zh", ""),
         )
         for name, p in data["parameters"].items()
     }

@@ -1,7 +1,7 @@
 """One person's records decided together: derived values, aggregates, the rules, then combinations.
 
-Used by the engine's single-record path (``engine``); the set-based scan does not evaluate these stages yet
-(``services.evaluation.scan`` refuses such packs). See ``stages`` for what each stage means.
+Used by the engine's single-record path (``engine``); ``person_batch`` is its set-based twin for the scan,
+and a property test holds the two together. See ``stages`` for what each stage means.
 """
 
 from __future__ import annotations
@@ -84,6 +84,7 @@ class CompiledCombination:
     when: Callable[[Env], object]
     with_: Callable[[Env], object] | None
     until: Callable[[Env], object] | None
+    period_end: Callable[[Env], object] | None = None
 
 
 def combine(
@@ -121,11 +122,15 @@ def _chain(  # noqa: PLR0917 - the combination's state, threaded from combine()
         if r not in members:
             continue
         day = own[r]
+        # a later record acts if it arrives before the period ends: the protection date unless the pack
+        # names another end (period_end); the period extends to each date it is postponed to
+        window = cc.period_end(envs[r]) if cc.period_end is not None else day
         changed = False
         for o in order[pos + 1 :]:
-            if day is None or day == NEVER or envs[o]["record_date"] >= day:  # type: ignore[operator]
+            arrives = envs[o]["record_date"]
+            if day is None or day == NEVER or (isinstance(window, dt.date) and arrives >= window):  # type: ignore[operator]
                 break
-            if envs[o]["record_date"] == envs[r]["record_date"]:
+            if arrives == envs[r]["record_date"]:
                 continue
             env = pair_env(envs[r], envs[o])
             env.update({"own_date": day, "other.own_date": own[o], "other.final_date": final[o]})
@@ -138,11 +143,12 @@ def _chain(  # noqa: PLR0917 - the combination's state, threaded from combine()
                     break
             assert cc.until is not None  # noqa: S101 - build_stages requires it for a chain
             until = cc.until(env)
-            if until is None or not isinstance(until, dt.date):
-                day, changed = None, True
+            if until is None or not isinstance(until, dt.date) or not isinstance(window, dt.date):
+                day, changed = None, True  # an unknown date, or an unknown period this record might fall in
                 break
             if until > day:
                 day, changed = until, True
+            window = max(window, until)
         final[r] = day
         if changed:
             outcomes[r] = from_protection(outcomes[r], day, cc.combo, as_of)

@@ -1,6 +1,6 @@
 """The person-level parts of a rule pack: derived values, aggregates over a person's other records, and
-combinations of the records' outcomes (pure data; evaluated by ``person`` — the set-based scan does not
-cover them yet).
+combinations of the records' outcomes (pure data; evaluated one person at a time by ``person`` and
+set-based over a population by ``person_batch``).
 
 Some regimes decide one record by looking at the others: German entries block each other's removal
 (§47(3) BZRG), an English conviction during another's rehabilitation period drags it along (ROA s.6(4)),
@@ -14,7 +14,10 @@ states these as data, in three stages evaluated before and after its rules:
                 depends on what else is in the register);
 ``combine``     after the rules: ``chain`` — a later record that arrives (by its date) before this one is
                 protected, and satisfies ``with``, postpones this one to ``until`` (drag-through, reset),
-                processed from the latest record back so that chains propagate; ``all`` — no record
+                processed from the latest record back so that chains propagate (``period_end``, an
+                expression about this record, is the end of the period a later record must arrive in
+                when that is not the protection date, e.g. a waiting period whose protection a
+                commencement date postpones; it extends to each ``until`` reached); ``all`` — no record
                 satisfying ``when`` is protected before every such record is (mutual blocking);
                 ``overlap`` — records whose periods overlap (a record dated before the protection of an
                 earlier one joins its group) are all protected when the last of the group is.
@@ -41,7 +44,8 @@ COMBINE_NAMES = frozenset({"own_date", "other.own_date", "other.final_date"})
 class Derived:
     name: str
     expression: expr.Expression
-    description: str
+    description: str  # English
+    description_zh: str = ""  # Chinese ("" where the pack gives none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +54,8 @@ class Aggregate:
     fn: str  # count | any | min | max
     where: expr.Expression  # a pair expression: which other records count
     of: expr.Expression | None  # the value taken from each (min / max)
-    description: str
+    description: str  # English
+    description_zh: str = ""  # Chinese ("" where the pack gives none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,7 @@ class Combination:
     text: Any  # pack.Text (kept untyped here to avoid an import cycle)
     articles: tuple[str, ...]
     question: Any  # pack.Text | None
+    period_end: expr.Expression | None = None  # chain: a later record acts if dated before (default: protection)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +119,7 @@ def build_stages(
                 _parse(pack, f"aggregates.{name}.where", raw["where"], pair, params),
                 _parse(pack, f"aggregates.{name}.of", raw["of"], pair, params) if "of" in raw else None,
                 raw["description"],
+                raw.get("description_zh", ""),
             )
         )
     late, names = _derive(pack, "derive_after_aggregates", data, names | {a.name for a in aggregates}, params)
@@ -123,6 +130,8 @@ def build_stages(
             raise PackError(pack, where, "a chain needs `until`; other kinds must not have it")
         if raw["kind"] == "overlap" and "with" in raw:
             raise PackError(pack, where, "an overlap group is chosen by `when` alone; it takes no `with`")
+        if raw["kind"] != "chain" and "period_end" in raw:
+            raise PackError(pack, where, "only a chain takes `period_end`")
         check_articles(raw.get("articles", ()), where)
         question = raw.get("question")
         combos.append(
@@ -137,6 +146,9 @@ def build_stages(
                 text=make_text(raw["text"]),
                 articles=tuple(raw.get("articles", ())),
                 question=make_text(question) if question else None,
+                period_end=_parse(pack, f"{where}.period_end", raw["period_end"], names, params)
+                if "period_end" in raw
+                else None,
             )
         )
     return Stages(tuple(derived), tuple(aggregates), tuple(combos), tuple(late))
@@ -149,6 +161,7 @@ def _derive(
     for name, raw in (data.get(section) or {}).items():
         if name in names or name.startswith("other"):
             raise PackError(pack, f"{section}.{name}", "name already used by a fact or an earlier value")
-        out.append(Derived(name, _parse(pack, f"{section}.{name}", raw["expr"], names, params), raw["description"]))
+        expression = _parse(pack, f"{section}.{name}", raw["expr"], names, params)
+        out.append(Derived(name, expression, raw["description"], raw.get("description_zh", "")))
         names = names | {name}
     return out, names

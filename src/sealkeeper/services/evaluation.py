@@ -75,7 +75,7 @@ def evaluate_items(items: Iterable[Item], profile: str | None, lang: str) -> Ite
 
 @dataclass(frozen=True)
 class ScanResult:
-    decisions: pl.DataFrame  # pid, rid, status, date, rule
+    decisions: pl.DataFrame  # pid, rid, status, date, rule (+ base, via for packs with combinations)
     records: int
     people: int
     seconds_facts: float
@@ -88,21 +88,18 @@ def scan(
     as_of: dt.date,
     clock: Callable[[], float],
 ) -> ScanResult:
-    """The automatic sealing scan over a population: set-based, one pass per phase."""
-    stages = pack.stages
-    if stages.derived or stages.aggregates or stages.late or stages.combinations or pack.channels:
-        # The Polars path mirrors the CN facts only; person-level stages are evaluated one person at a time.
-        raise PackError(
-            pack.id,
-            "scan",
-            "the set-based scan does not yet support packs with person-level stages or channels; "
-            "use `sealkeeper evaluate` for this jurisdiction",
-        )
+    """The automatic sealing scan over a population: set-based, one pass per phase, for every pack.
+
+    A pack's person-level stages (derive, aggregates, combine) are evaluated set-based too
+    (``rules.person_batch``); each bundle is decided on its target's channel, else the pack's main one,
+    as ``sealkeeper evaluate`` decides it. A target naming a channel the pack lacks is BundleFormatError.
+    """
     population = [b for b in bundles if b.jurisdiction == pack.jurisdiction]
     frame = to_frame(population)
+    plan = BatchPlan(pack, as_of)
     start = clock()
-    facts = record_facts(frame, resolver_for(pack), as_of)
+    facts = record_facts(frame, resolver_for(pack), as_of, plan.facts_read(), pack.channels)
     middle = clock()
-    decisions = BatchPlan(pack, as_of).decide(facts)
+    decisions = plan.decide(facts)
     end = clock()
     return ScanResult(decisions, decisions.height, len(population), middle - start, end - middle)
