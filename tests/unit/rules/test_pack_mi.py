@@ -79,15 +79,29 @@ def test_point_48_conviction_after_set_aside_does_not_undo_it(mi: Pack) -> None:
     assert status_date(decide(mi, MI, "2024-01-01", *events, target="c1")) == seen("sealed", "2023-04-11")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="INTERPRETATION 48 restarts only on a conviction DURING the waiting period; c1's 7 years ended "
-    "2017-01-10, but mi.intervening_conviction compares with the protection date max(..., 2023-04-11), so a 2020 "
-    "conviction restarts it (eligible_on 2027-01-10)",
-)
 def test_point_48_conviction_after_the_waiting_period_but_before_commencement(mi: Pack) -> None:
+    # c1's 7 years ended 2017-01-10; the 2020 conviction comes after the waiting period, although before the
+    # 2023-04-11 commencement that postpones c1's set-aside: it does not restart (chain period_end)
     events = [*case(1, "2010-01-10", "misdemeanor"), *case(2, "2020-01-10", "misdemeanor")]
     assert status_date(decide(mi, MI, "2024-01-01", *events, target="c1")) == seen("sealed", "2023-04-11")
+
+
+def test_point_48_the_day_before_and_the_day_the_waiting_period_ends(mi: Pack) -> None:
+    # a conviction on the last day of c1's waiting period restarts it; one on the day it ends does not
+    inside = [*case(1, "2010-01-10", "misdemeanor"), *case(2, "2017-01-09", "misdemeanor")]
+    assert status_date(decide(mi, MI, "2024-01-01", *inside, target="c1")) == seen("eligible_on", "2024-01-09")
+    after = [*case(1, "2010-01-10", "misdemeanor"), *case(2, "2017-01-10", "misdemeanor")]
+    assert status_date(decide(mi, MI, "2024-01-01", *after, target="c1")) == seen("sealed", "2023-04-11")
+
+
+def test_point_48_a_restarted_period_is_restarted_again_by_a_conviction_inside_it(mi: Pack) -> None:
+    # c2 (2015) restarts c1 to 2022-01-10; c3 (2021) falls inside that restarted period: 2028-01-10
+    events = [
+        *case(1, "2010-01-10", "misdemeanor"),
+        *case(2, "2015-01-10", "misdemeanor"),
+        *case(3, "2021-01-10", "misdemeanor"),
+    ]
+    assert status_date(decide(mi, MI, "2024-01-01", *events, target="c1")) == seen("eligible_on", "2028-01-10")
 
 
 # --- exclusions and caps (INTERPRETATION 49, 50) --------------------------------------------------------------

@@ -117,15 +117,37 @@ def test_point_46_felony_record_bars_misdemeanours(pa: Pack) -> None:
     assert rule_of(pa, *events) == ("not_sealed", "pa.misdemeanor.felony_record")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with ONE other conviction (an ungraded drug felony, maximum unknown) 'other_over_2y >= 2' and "
-    "'other_1y + 1 >= 4' are false whatever its maximum; aggregate count returns unknown when any `where` is "
-    "unknown, so pa.misdemeanor.serious_record gives needs_review",
-)
 def test_point_44_46_qualifying_drug_felony_does_not_bar(pa: Pack) -> None:
+    # ONE other conviction of unknown maximum cannot make two over 2 years or four of a year or more
     events = [*case(1, "2012-01-10", "M2"), *case(2, "2008-01-10", "felony", PWID)]
     assert rule_of(pa, *events) == ("sealed", "pa.misdemeanor")
+
+
+def test_9122_3_a_2_unknown_maxima_give_review_only_when_they_could_reach_the_bar(pa: Pack) -> None:
+    # two known M3 (a year) and one ungraded drug felony (maximum unknown): 1 + 3 >= 4 only if it is a year or more
+    known = [e for n in (2, 3) for e in case(n, f"2009-0{n}-10", "M3")]
+    events = [*case(1, "2012-01-10", "M2"), *known, *case(4, "2008-01-10", "felony", PWID)]
+    d = decide(pa, PA, "2025-01-01", *events, target="c1")
+    assert (d.status.value, d.rules[-1], d.questions) == (
+        "needs_review",
+        "pa.misdemeanor.serious_record",
+        ("pa.misdemeanor.serious_record",),
+    )
+    # with only one known M3 beside it, the unknown one cannot reach four: decided
+    fewer = [*case(1, "2012-01-10", "M2"), *case(2, "2009-02-10", "M3"), *case(4, "2008-01-10", "felony", PWID)]
+    assert rule_of(pa, *fewer) == ("sealed", "pa.misdemeanor")
+
+
+def test_42_a_later_conviction_of_unknown_maximum_might_restart_the_clock(pa: Pack) -> None:
+    # the ungraded felony of 2016 (maximum unknown) would move the clock from 2012 to 2016 if it is
+    # punishable by a year or more: review, with the question about that conviction
+    events = [*case(1, "2012-01-10", "M2"), *case(2, "2016-01-10", "felony", PWID)]
+    d = decide(pa, PA, "2025-01-01", *events, target="c1")
+    assert (d.status.value, d.rules[-1]) == ("needs_review", "pa.misdemeanor.clock_unknown")
+    # a known serious conviction still counts when another one is unknown (it used to be ignored)
+    # (the 2014 M2 is punishable by two years: 10 years from it, before the 7 years from it and 11 Jun 2024)
+    events = [*case(1, "2012-01-10", "M2"), *case(2, "2008-01-10", "felony", PWID), *case(3, "2014-01-10", "M2")]
+    assert status_date(decide(pa, PA, "2025-01-01", *events, target="c1")) == seen("sealed", "2024-01-10")
 
 
 @pytest.mark.parametrize(("count", "expected"), [(3, ("sealed", "pa.misdemeanor")),
