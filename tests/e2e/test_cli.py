@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,15 @@ SHARED_EXAMPLES = Path("/work/shared/cases/examples.json")
 pytestmark = pytest.mark.skipif(not SEALKEEPER.is_file(), reason=f"console script not installed at {SEALKEEPER}")
 
 DECISION_KEYS = {"id", "status", "date", "reasons", "pack"}
+FOREIGN = ("DE", "UK-EW", "JP", "US-PA", "US-MI")
+PACK_IDS = ("CN", *FOREIGN)
+SCAN_LABELS = {
+    "sealed": "sealed",
+    "eligible_on": "eligible later",
+    "not_sealed": "not eligible",
+    "unsealed": "unsealed",
+    "needs_review": "needs review",
+}
 
 
 def _env(columns: int) -> dict[str, str]:
@@ -107,7 +119,21 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     }
     if SHARED_EXAMPLES.is_file():
         procs["shared"] = start("evaluate", SHARED_EXAMPLES, "--format", "json")
+    for pack_id in FOREIGN:  # the scan of each comparative pack's examples, on the latest as_of among them
+        population = folder / f"{pack_id}.json"
+        population.write_text(json.dumps(examples_of(pack_id), ensure_ascii=False), encoding="utf-8")
+        procs[f"scan_{pack_id}"] = start("scan", population, "--as-of", scan_day(pack_id), "--jurisdiction", pack_id)
+    for pack_id in PACK_IDS:
+        procs[f"show_{pack_id}_zh_all"] = start("packs", "show", pack_id, "--lang", "zh")
     return {name: finish(proc) for name, proc in procs.items()}
+
+
+def examples_of(pack_id: str) -> list[dict[str, Any]]:
+    return [b for b in json.loads(ALL_EXAMPLES.read_text("utf-8")) if b["jurisdiction"] == pack_id]
+
+
+def scan_day(pack_id: str) -> str:
+    return max(str(b["as_of"]) for b in examples_of(pack_id))
 
 
 def test_evaluate_cn_examples_json(runs: Runs) -> None:
@@ -213,3 +239,40 @@ def test_packs_lists_every_pack(runs: Runs) -> None:
     for pack_id in ("CN", "DE", "JP", "UK-EW", "US-MI", "US-PA"):
         assert pack_id in proc.stdout
     assert "2026" in proc.stdout  # the pack version
+
+
+@pytest.mark.parametrize("pack_id", FOREIGN)
+def test_scan_decides_every_comparative_pack_as_evaluate_does(runs: Runs, pack_id: str) -> None:
+    from sealkeeper.adapters.packfiles import load_pack  # noqa: PLC0415 - the expected counts, in-process
+    from sealkeeper.formats.bundle import parse_bundle  # noqa: PLC0415
+    from sealkeeper.rules.engine import evaluate_person  # noqa: PLC0415
+
+    proc = runs[f"scan_{pack_id}"]
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    pack, day = load_pack(pack_id), dt.date.fromisoformat(scan_day(pack_id))
+    bundles = [parse_bundle(b) for b in examples_of(pack_id)]
+    expected = Counter(d.status.value for b in bundles for d in evaluate_person(pack, b, day).values())
+    assert f"pack {pack_id} {pack.version}, as of {day.isoformat()}: {len(bundles)} people" in proc.stdout
+    for status, label in SCAN_LABELS.items():
+        match = re.search(rf"{label}\s*│\s*([0-9,]+)\s*│", proc.stdout)
+        assert match, (label, proc.stdout)
+        assert int(match.group(1).replace(",", "")) == expected.get(status, 0), (pack_id, status)
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_packs_show_in_chinese_gives_every_parameter_a_chinese_description(runs: Runs, pack_id: str) -> None:
+    from sealkeeper.adapters.packfiles import load_pack  # noqa: PLC0415 - the parameter names, in-process
+
+    proc = runs[f"show_{pack_id}_zh_all"]
+    assert proc.returncode == 0, proc.stderr
+    names = set(load_pack(pack_id).parameters)
+    described = {}
+    for line in proc.stdout.splitlines():
+        match = re.match(r"^  ([a-z0-9_]+) — (.*)$", line)
+        if match and match.group(1) in names:
+            described[match.group(1)] = match.group(2)
+    assert set(described) == names
+    assert not [
+        n for n, text in described.items() if not re.search(r"[\u4e00-\u9fff]", text) or "〔暂无中文说明" in text
+    ]

@@ -1,5 +1,8 @@
 """A rule pack as a lawyer reads it: rules with their exceptions, parameters with dated values, the
 person-level stages, and the articles cited (plain text, Chinese or English). Pure: returns a string.
+
+In Chinese, descriptions (of parameters, derived values and aggregates) are the pack's ``description_zh``;
+where a pack gives none, the English one is shown behind :data:`UNTRANSLATED`, so a gap is visible.
 """
 
 from __future__ import annotations
@@ -9,6 +12,9 @@ from typing import Any
 from sealkeeper.rules.pack import Article, Pack, Rule
 
 Labels = dict[str, Any]
+
+#: Marks, in Chinese output, a description the pack gives in English only.
+UNTRANSLATED = "〔暂无中文说明，原文如下〕"
 
 _L: dict[str, Labels] = {
     "en": {
@@ -28,6 +34,9 @@ _L: dict[str, Labels] = {
         "applies": "applies to",
         "cites": "cites",
         "question": "question if unknown",
+        "with": "with",
+        "until": "until",
+        "period_end": "period ends",
         "profiles": "Profiles (configuration, not law in force)",
         "confidence": {"T": "text read", "S": "secondary summary", "M": "from memory"},
     },
@@ -48,6 +57,9 @@ _L: dict[str, Labels] = {
         "applies": "适用于",
         "cites": "依据",
         "question": "事实不明时的询问",
+        "with": "作用于本记录的其他记录",
+        "until": "推迟至",
+        "period_end": "期间届满日",
         "profiles": "配置方案（非现行法）",
         "confidence": {"T": "已核对原文", "S": "二手摘要", "M": "凭记忆，待核"},
     },
@@ -65,14 +77,14 @@ def render(pack: Pack, lang: str = "en") -> str:
     out.append(f"{t['parameters']}:")
     for p in pack.parameters.values():
         values = "; ".join(f"{start.isoformat()}: {_value(v)}" for start, v in p.values)
-        out.append(f"  {p.name} — {p.description.strip()}")
+        out.append(f"  {p.name} — {describe(p.description, p.description_zh, lang)}")
         out.append(f"      {values}" + (f"   [{', '.join(p.articles)}]" if p.articles else ""))
     out.append("")
     if pack.profiles:
         out.append(f"{t['profiles']}:")
         out += [f"  {name}: {_value(dict(over))}" for name, over in pack.profiles.items()]
         out.append("")
-    out += _stages(pack, t)
+    out += _stages(pack, lang, t)
     out.append(f"{t['rules']}:")
     for rule in pack.rules:
         out += _rule(rule, pack, lang, t, 1)
@@ -86,19 +98,28 @@ def render(pack: Pack, lang: str = "en") -> str:
     return "\n".join(out) + "\n"
 
 
-def _stages(pack: Pack, t: Labels) -> list[str]:
+def describe(english: str, chinese: str, lang: str) -> str:
+    """A description in ``lang``: in Chinese the pack's own, else the English one marked as untranslated."""
+    if lang != "zh":
+        return _one_line(english)
+    return _one_line(chinese) if chinese.strip() else f"{UNTRANSLATED}{_one_line(english)}"
+
+
+def _stages(pack: Pack, lang: str, t: Labels) -> list[str]:
     stages, out = pack.stages, []
     derived = (*stages.derived, *stages.late)
     if derived:
         out.append(f"{t['derived']}:")
         for d in derived:
-            out += [f"  {d.name} — {d.description.strip()}", f"      = {_one_line(d.expression.source)}"]
+            text = describe(d.description, d.description_zh, lang)
+            out += [f"  {d.name} — {text}", f"      = {_one_line(d.expression.source)}"]
         out.append("")
     if stages.aggregates:
         out.append(f"{t['aggregates']}:")
         for a in stages.aggregates:
             of = f" of {_one_line(a.of.source)}" if a.of else ""
-            out += [f"  {a.name} — {a.description.strip()}", f"      = {a.fn}{of} where {_one_line(a.where.source)}"]
+            text = describe(a.description, a.description_zh, lang)
+            out += [f"  {a.name} — {text}", f"      = {a.fn}{of} where {_one_line(a.where.source)}"]
         out.append("")
     return out
 
@@ -109,9 +130,11 @@ def _combinations(pack: Pack, lang: str, t: Labels) -> list[str]:
         out.append(f"  [{c.id}] ({c.kind}) {c.text.get(lang).strip()}")
         out.append(f"      {t['when']}: {_one_line(c.when.source)}")
         if c.with_ is not None:
-            out.append(f"      with: {_one_line(c.with_.source)}")
+            out.append(f"      {t['with']}: {_one_line(c.with_.source)}")
         if c.until is not None:
-            out.append(f"      until: {_one_line(c.until.source)}")
+            out.append(f"      {t['until']}: {_one_line(c.until.source)}")
+        if c.period_end is not None:
+            out.append(f"      {t['period_end']}: {_one_line(c.period_end.source)}")
         out.append(f"      {t['cites']}: {_cites(pack, c.articles)}")
     return [f"{t['combine']}:", *out, ""] if out else []
 
