@@ -31,6 +31,7 @@ LEDGER_KEYS = frozenset(
         "subject",
         "record",
         "sealed",
+        "own_case",
         "approver",
     }
 )
@@ -75,6 +76,7 @@ class AccessDecision:
     subject: str  # the pseudonymous subject token of the resource ("" when none)
     record: str
     sealed: bool
+    own_case: bool  # a case number was stated and it is one of the requester's own cases
     approver: str  # the grant's approver when a grant was presented ("" otherwise)
 
     def __post_init__(self) -> None:
@@ -105,5 +107,6 @@ class AccessDecision:
             "subject": self.subject,
             "record": self.record,
             "sealed": self.sealed,
+            "own_case": self.own_case,
             "approver": self.approver or None,
         }

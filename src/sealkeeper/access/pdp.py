@@ -43,7 +43,7 @@ class _Context:
 
 def listed_purpose(purpose: str, policy: Policy) -> str:
     """The purpose as the policy and the ledger see it: a listed value, "" when none, else ``unlisted``."""
-    if not purpose or purpose in policy.judicial_purposes:
+    if not purpose or purpose in policy.judicial_purposes or purpose in policy.certificate_purposes:
         return purpose
     return UNLISTED
 
@@ -104,6 +104,7 @@ def _decision(
         subject=request.resource.subject,
         record=request.resource.record,
         sealed=request.resource.sealed,
+        own_case=bool(request.context.case_number) and request.context.case_number in request.resource.requester_cases,
         approver=grant.approver if grant is not None else "",
     )
 

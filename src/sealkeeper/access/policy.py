@@ -64,6 +64,7 @@ class Policy:
     enforcer: Any  # casbin.Enforcer (untyped library)
     rules: Mapping[str, Rule]
     judicial_purposes: frozenset[str]
+    certificate_purposes: frozenset[str]  # every pack's, from certificates.toml
     delay_reasons: Mapping[str, DelayReason]
     action_classes: Mapping[str, frozenset[str]]  # class -> its actions
     role_classes: Mapping[str, frozenset[str]]  # class -> its roles
@@ -141,7 +142,11 @@ def load_policy() -> Policy:
         key: DelayReason(key, value["cite"], *_en_zh(value)) for key, value in texts.get("delay_reasons", {}).items()
     }
     purposes = _groups(enforcer, "g2").get("judicial_purpose", frozenset())
-    policy = Policy(enforcer, rules, purposes, delays, _groups(enforcer, "g"), _groups(enforcer, "g3"))
+    certificates = read_toml("certificates.toml")
+    certificate_purposes = frozenset(p for table in certificates.values() for p in table.get("purposes", []))
+    policy = Policy(
+        enforcer, rules, purposes, certificate_purposes, delays, _groups(enforcer, "g"), _groups(enforcer, "g3")
+    )
     _check_names(policy)
     return policy
 
