@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,6 +208,20 @@ def _decision_rows(plan: _Plan, as_of: dt.date) -> list[dict[str, Any]]:
     return rows
 
 
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """An import holds millions of small objects until it ends; the cyclic collector would scan them again and
+    again as they pile up (more than half the time of reading 100,000 bundles). Reference counting still
+    frees everything that is not in a cycle; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def import_file(
     settings: Settings,
     path: Path,
@@ -214,6 +230,13 @@ def import_file(
     progress: Callable[[str], None] = lambda _stage: None,
 ) -> ImportReport:
     """Import one file of bundles; decisions are taken on ``as_of``. Raises ImportRejectedError on bad input."""
+    with _cyclic_gc_paused():
+        return _import(settings, path, as_of, today, progress)
+
+
+def _import(
+    settings: Settings, path: Path, as_of: dt.date, today: dt.date, progress: Callable[[str], None]
+) -> ImportReport:
     source = str(path)
     progress("reading")
     items = list(read_bundles(path, keep_source=True))
