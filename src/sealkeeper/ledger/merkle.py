@@ -28,6 +28,12 @@ def leaf_hash(data: bytes) -> bytes:
     return _sha256(b"\x00" + data).digest()
 
 
+def leaf_hashes(datas: Iterable[bytes]) -> list[bytes]:
+    """§2.1.1 leaf hashes of many entries (one comprehension: the append path's hot loop)."""
+    sha = _sha256
+    return [sha(b"\x00" + d).digest() for d in datas]
+
+
 def node_hash(left: bytes, right: bytes) -> bytes:
     """§2.1.1: SHA-256(0x01 || MTH(D[0:k]) || MTH(D[k:n]))."""
     return _sha256(b"\x01" + left + right).digest()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha256
 
 from sealkeeper.ledger.errors import LedgerError
 from sealkeeper.ledger.merkle import EMPTY_ROOT, HASH_SIZE, Node, node_hash
@@ -46,7 +47,7 @@ def extend(size: int, frontier: Mapping[int, bytes], leaves: Sequence[bytes]) ->
             first -= 1
         if (end >> level) & 1:
             new_frontier[level] = row[-1]
-        parents = [node_hash(row[i], row[i + 1]) for i in range(0, len(row) - 1, 2)]
+        parents = [sha256(b"\x01" + row[i] + row[i + 1]).digest() for i in range(0, len(row) - 1, 2)]  # node_hash
         level += 1
         if parents:
             runs.append((level, first >> 1, parents))

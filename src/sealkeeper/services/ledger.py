@@ -26,7 +26,7 @@ from sealkeeper.config import Settings
 from sealkeeper.ledger import entries as entry_format
 from sealkeeper.ledger.checkpoint import Checkpoint
 from sealkeeper.ledger.errors import ForkError, LedgerError, ProofError, TamperedError
-from sealkeeper.ledger.merkle import Fetch, consistency_proof, leaf_hash, root_from, verify_consistency
+from sealkeeper.ledger.merkle import Fetch, consistency_proof, leaf_hashes, root_from, verify_consistency
 from sealkeeper.ledger.note import sign_note
 from sealkeeper.ledger.tree import extend, frontier_root, pack_frontier, unpack_frontier
 from sealkeeper.services.ledger_keys import LedgerKeys, ensure_ledger_key, load_ledger_keys
@@ -67,13 +67,15 @@ class Ledger:
         return self.append_prepared(conn, [self.prepare(e) for e in events])
 
     def append_prepared(self, conn: Connection, items: Sequence[tuple[bytes, str | None]]) -> range:
-        """Append entry bytes (from ``prepare``) with their subject commitments (hex or None)."""
+        """Append entry bytes (from ``prepare``; the subject commitment is inside the entry, and the trail's
+        index is built from the entries later, in bulk, so the second element is not stored here)."""
         if not items:
             raise LedgerError("nothing to append")
         size, blob, _ = repo.lock_head(conn)
-        leaves = [leaf_hash(data) for data, _ in items]
+        datas = [data for data, _ in items]
+        leaves = leaf_hashes(datas)
         ext = extend(size, unpack_frontier(size, blob), leaves)
-        repo.insert_entries(conn, size, [(d, None if s is None else bytes.fromhex(s)) for d, s in items])
+        repo.insert_entries(conn, size, datas)
         repo.write_nodes(conn, ext.packed_runs(leaves, size))
         repo.put_head(conn, ext.size, pack_frontier(ext.frontier))
         return range(size, ext.size)

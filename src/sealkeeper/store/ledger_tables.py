@@ -1,13 +1,13 @@
 """The ledger's tables, on the record store's ``metadata`` (migration 0002 creates them).
 
 - ``ledger_entries``: one row per log entry: its index and its bytes exactly as stored (canonical JSON, no
-  personal data); ``subject`` is the entry's subject commitment, NULL for events about nobody.
+  personal data, subject and case number only as commitments).
 - ``ledger_nodes``: the hash of every complete subtree, leaves (RFC 9162 leaf hashes) included, in strips
   of 64 consecutive hashes of one level (key ``level << 40 | index // 64``), so that an append writes
   about one row per 32 entries and a proof is one primary-key look-up of a few dozen strips.
 - ``ledger_subjects``: (subject commitment, entry index), the per-person trail's index. It is built in
-  sorted bulk from the entries when a trail is asked for (``ledger_head.indexed`` says how far), so that
-  appends write only at the end of the tables and never at random places in an index.
+  sorted bulk from the entries' subject commitments when a trail is asked for (``ledger_head.indexed``
+  says how far), so that appends write only at the end of the tables, never at random places in an index.
 - ``ledger_head``: one row: the tree size and its frontier (the compact range [0, size)); every append
   locks and updates it, which serialises writers on SQLite and PostgreSQL alike.
 - ``ledger_checkpoints``: every signed checkpoint note, written in the transaction that decided it.
@@ -30,7 +30,6 @@ ledger_entries = Table(
     metadata,
     Column("idx", Key, primary_key=True, autoincrement=False),
     Column("data", LargeBinary, nullable=False),
-    Column("subject", LargeBinary(32), nullable=True),
 )
 
 ledger_subjects = Table(

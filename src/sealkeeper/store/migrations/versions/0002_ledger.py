@@ -22,7 +22,6 @@ def upgrade() -> None:
         "ledger_entries",
         sa.Column("idx", Key, autoincrement=False, nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.Column("subject", sa.LargeBinary(32), nullable=True),
         sa.PrimaryKeyConstraint("idx", name="pk_ledger_entries"),
     )
     op.create_table(
