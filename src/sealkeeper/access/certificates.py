@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sealkeeper.access.errors import CertificateBlockedError, CertificateError, PolicyDataError
 from sealkeeper.access.policy import read_toml
+from sealkeeper.model.categories import CATEGORIES
 from sealkeeper.model.decision import Decision, Status
 from sealkeeper.model.record import EventType
 
@@ -90,9 +91,11 @@ def certificate_rules(pack: str) -> CertificateRules:
         )
     except (KeyError, TypeError) as exc:
         raise PolicyDataError(f"access policy certificates.toml: pack {pack}: missing or malformed {exc}") from exc
-    stray = [e.id for e in exceptions if e.purpose not in purposes]
+    stray = [e.id for e in exceptions if e.purpose not in purposes or not e.categories <= set(CATEGORIES)]
     if stray:
-        raise PolicyDataError(f"access policy certificates.toml: pack {pack}: exceptions for no purpose: {stray}")
+        raise PolicyDataError(
+            f"access policy certificates.toml: pack {pack}: exceptions with an unknown purpose or category: {stray}"
+        )
     return rules
 
 
