@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -61,6 +61,10 @@ class DelayReason:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """The whole policy (``enforcer``) and, built on first use, one enforcer per (role, action) holding only the
+    rules whose role and action columns cover that pair: the same first-match decisions (a rule left out could
+    never match), without evaluating every other rule's condition on each request."""
+
     enforcer: Any  # casbin.Enforcer (untyped library)
     rules: Mapping[str, Rule]
     judicial_purposes: frozenset[str]
@@ -68,11 +72,31 @@ class Policy:
     delay_reasons: Mapping[str, DelayReason]
     action_classes: Mapping[str, frozenset[str]]  # class -> its actions
     role_classes: Mapping[str, frozenset[str]]  # class -> its roles
+    model_text: str = ""
+    _by_pair: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def enforce(self, *request: object) -> tuple[bool, str]:
-        """One Casbin evaluation: (allowed, id of the rule that decided)."""
-        allowed, explain = self.enforcer.enforce_ex(*request)
+    def enforce(
+        self, sub: Any, action: str, resource: object, context: object, *, whole: bool = False
+    ) -> tuple[bool, str]:
+        """One Casbin evaluation of (sub, act, res, ctx) for the account acting as ``sub.role``: (allowed, id of
+        the rule that decided). ``whole``: on the whole policy rather than the pair's rules (for tests)."""
+        key = (str(sub.role), action)
+        enforcer = self.enforcer if whole else self._by_pair.get(key)
+        if enforcer is None:
+            enforcer = self._by_pair.setdefault(key, self._pair_enforcer(*key))
+        allowed, explain = enforcer.enforce_ex(sub, action, resource, context)
         return bool(allowed), str(explain[1]) if explain else DEFAULT_DENY
+
+    def _pair_enforcer(self, role: str, action: str) -> Any:
+        rows = [
+            row
+            for row in self.enforcer.get_policy()
+            if (row[2] == "*" or role in self.roles_of(row[2])) and action in self.actions_of(row[3])
+        ]
+        lines = [", ".join(["p", *row]) for row in rows]
+        for ptype in ("g", "g2", "g3"):
+            lines += [", ".join([ptype, *pair]) for pair in self.enforcer.get_named_grouping_policy(ptype)]
+        return _enforcer(self.model_text, "\n".join(lines))
 
     def actions_of(self, name: str) -> frozenset[str]:
         """The actions a rule's action column covers (an action, a class, or ``*``)."""
@@ -117,12 +141,17 @@ def _check_names(policy: Policy) -> None:
             raise PolicyDataError(f"access policy rule {rule.id}: unknown action or role {names}")
 
 
+def _enforcer(model_text: str, policy_text: str) -> Any:
+    model = casbin.Model()
+    model.load_model_from_text(model_text)
+    return casbin.Enforcer(model, StringAdapter(policy_text))
+
+
 @functools.cache
 def load_policy() -> Policy:
     """The policy shipped in the package (loaded and checked once)."""
-    model = casbin.Model()
-    model.load_model_from_text(read_data("model.conf"))
-    enforcer = casbin.Enforcer(model, StringAdapter(read_data("policy.csv")))
+    model_text = read_data("model.conf")
+    enforcer = _enforcer(model_text, read_data("policy.csv"))
     texts = read_toml("texts.toml")
     rule_texts: dict[str, Any] = texts.get("rules", {})
     rules: dict[str, Rule] = {}
@@ -145,7 +174,14 @@ def load_policy() -> Policy:
     certificates = read_toml("certificates.toml")
     certificate_purposes = frozenset(p for table in certificates.values() for p in table.get("purposes", []))
     policy = Policy(
-        enforcer, rules, purposes, certificate_purposes, delays, _groups(enforcer, "g"), _groups(enforcer, "g3")
+        enforcer,
+        rules,
+        purposes,
+        certificate_purposes,
+        delays,
+        _groups(enforcer, "g"),
+        _groups(enforcer, "g3"),
+        model_text,
     )
     _check_names(policy)
     return policy

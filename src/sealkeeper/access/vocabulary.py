@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from sealkeeper.procedures.base import Role
-
 
 class AccessRole(StrEnum):
     CLERK = "clerk"  # 承办人
@@ -61,18 +59,10 @@ RECORD_READING: frozenset[Action] = frozenset(
     }
 )
 
-#: Procedure roles that act under an access role of the same name; the others (system, guardian, counsel, higher
-#: authority) have no access account of their own in this policy.
-_FROM_PROCEDURE: dict[Role, AccessRole] = {
-    Role.CLERK: AccessRole.CLERK,
-    Role.APPROVER: AccessRole.APPROVER,
-    Role.REVIEWER: AccessRole.REVIEWER,
-    Role.JUDICIAL: AccessRole.JUDICIAL,
-    Role.SUBJECT: AccessRole.SUBJECT,
-    Role.SUPERVISOR: AccessRole.SUPERVISOR,
-}
 
-
-def access_role(role: Role) -> AccessRole | None:
-    """The access role a procedure role acts under, or None when it has none."""
-    return _FROM_PROCEDURE.get(role)
+def access_role(role: str) -> AccessRole | None:
+    """The access role a procedure role (``procedures.base.Role``, a str enum) acts under, or None when it has
+    none (system, guardian, counsel, higher authority). The names are shared, so access does not import the
+    procedures."""
+    value = str(role)
+    return AccessRole(value) if value in AccessRole.__members__.values() else None

@@ -7,7 +7,8 @@ import dataclasses
 import datetime as dt
 import json
 
-from access_helpers import CASE, EXPECTED, RECORD, SUBJECT, T
+import pytest
+from access_helpers import CASE, EXPECTED, RECORD, SUBJECT, T, account, best_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,8 @@ from sealkeeper.access import (
     decide,
     load_policy,
 )
+from sealkeeper.access.pdp import _Context, _Subject, listed_purpose
+from sealkeeper.access.policy import Policy
 
 CASE2 = "(2025)沪0101刑初77号"
 FREE_TEXT = "查张三的前科 for a friend"
@@ -156,3 +159,31 @@ def test_decisions_never_carry_personal_data(request: AccessRequest) -> None:
 @given(requests)
 def test_deciding_is_a_function_of_the_request(request: AccessRequest) -> None:
     assert decide(request) == decide(request)
+
+
+@settings(max_examples=200, deadline=None)
+@given(requests)
+def test_the_per_pair_rules_decide_as_the_whole_policy(request: AccessRequest) -> None:
+    policy = load_policy()
+    context = _Context(
+        request.context.at,
+        listed_purpose(request.context.purpose, policy),
+        request.context.case_number,
+        request.context.grant,
+    )
+    account = request.account
+    for role in account.roles or {""}:
+        sub = _Subject(account.id, str(role), frozenset(account.roles), account.subject, account.jurisdictions)
+        args = (sub, str(request.action), request.resource, context)
+        assert policy.enforce(*args) == policy.enforce(*args, whole=True)
+
+
+def test_a_request_the_policy_cannot_evaluate_is_denied(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> tuple[bool, str]:
+        raise RuntimeError("matcher result should be bool, int or float")
+
+    monkeypatch.setattr(Policy, "enforce", broken)
+    decision = decide(best_case(account(AccessRole.SUPERVISOR), Action.READ_LEDGER))
+    assert not decision.allowed
+    assert decision.rules == ("default.policy_error",)
+    assert decision.ledger_entry()["outcome"] == "deny"
