@@ -50,6 +50,7 @@ test: lint unit
 
 bench: setup
 	$(BIN)/python bench/bench_scan.py
+	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_ledger.py
 
 clean:
