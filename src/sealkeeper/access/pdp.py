@@ -2,8 +2,8 @@
 
 The account is asked once per role (in the order of ``AccessRole``); it is allowed when one role is allowed,
 and the rule of that role is the one that decided. When every role is denied, the rules that denied them are
-the decision's rules (each once). A request the policy cannot evaluate is denied (``default.policy_error``):
-the policy fails closed. The caller logs every decision: ``decision.ledger_entry()``.
+the decision's rules (each once, ``default.deny`` last). A request the policy cannot evaluate is denied
+(``default.policy_error``): the policy fails closed. The caller logs every decision: ``decision.ledger_entry()``.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sealkeeper.access.decision import LOG, NOTIFY_DELAY, NOTIFY_SUBJECT, AccessDecision, Obligation, Reason
 from sealkeeper.access.errors import GrantError, SelfApprovalError
-from sealkeeper.access.policy import POLICY_ERROR, Policy, load_policy
+from sealkeeper.access.policy import DEFAULT_DENY, POLICY_ERROR, Policy, load_policy
 from sealkeeper.access.request import AccessRequest, Grant, NoticeDelay
 from sealkeeper.access.vocabulary import AccessRole
 
@@ -67,6 +67,7 @@ def decide(request: AccessRequest, policy: Policy | None = None) -> AccessDecisi
             return _decision(request, policy, purpose, allowed=True, rules=(rule,), role=role)
         if rule not in denials:
             denials.append(rule)
+    denials.sort(key=lambda rule: rule == DEFAULT_DENY)  # the specific grounds first
     return _decision(request, policy, purpose, allowed=False, rules=tuple(denials), role=None)
 
 

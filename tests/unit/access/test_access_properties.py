@@ -187,3 +187,66 @@ def test_a_request_the_policy_cannot_evaluate_is_denied(monkeypatch: pytest.Monk
     assert not decision.allowed
     assert decision.rules == ("default.policy_error",)
     assert decision.ledger_entry()["outcome"] == "deny"
+
+
+@st.composite
+def sealed_reads(draw: st.DrawFn) -> AccessRequest:
+    """Judicial sealed reads close to valid: each condition holds most of the time, times near the window's ends."""
+    roles = {AccessRole.JUDICIAL} | draw(st.sampled_from([set(), {AccessRole.CLERK}, {AccessRole.ADMINISTRATOR}]))
+    acct = Account(
+        draw(st.sampled_from(["acct-1", "acct-1", "acct-2"])),
+        frozenset(roles),
+        jurisdictions=draw(st.sampled_from([frozenset({"CN"}), frozenset({"CN"}), frozenset({"DE"})])),
+    )
+    start = T + draw(minutes)
+    at = draw(st.sampled_from([start, start + dt.timedelta(minutes=30)])) + draw(
+        st.sampled_from([dt.timedelta(0), -dt.timedelta(microseconds=1), dt.timedelta(hours=1)])
+    )
+    requester = draw(st.sampled_from(["acct-1", "acct-1", "acct-2"]))
+    g = Grant(
+        draw(st.sampled_from([RECORD, RECORD, "rec-2"])),
+        requester,
+        draw(st.sampled_from(["acct-approver", "acct-approver", "acct-1", "acct-2"]).filter(lambda a: a != requester)),
+        draw(st.sampled_from(["trial", "trial", "prosecution"])),
+        draw(st.sampled_from([CASE, CASE, CASE2])),
+        start,
+        start + dt.timedelta(hours=1),
+    )
+    context = Context(
+        at,
+        draw(st.sampled_from(["trial", "trial", "prosecution", FREE_TEXT])),
+        draw(st.sampled_from([CASE, CASE, CASE2, ""])),
+        draw(st.sampled_from([g, g, None])),
+    )
+    res = Resource(
+        sealed=draw(st.booleans()),
+        record=draw(st.sampled_from([RECORD, RECORD, "rec-2", ""])),
+        jurisdiction="CN",
+        subject=SUBJECT,
+        requester_cases=draw(st.sampled_from([frozenset({CASE}), frozenset({CASE, CASE2}), frozenset()])),
+    )
+    return AccessRequest(acct, Action.READ_SEALED_RECORD, res, context)
+
+
+@settings(max_examples=600, deadline=None)
+@given(sealed_reads())
+def test_a_sealed_read_is_allowed_exactly_when_every_condition_holds(request: AccessRequest) -> None:
+    acct, res, ctx = request.account, request.resource, request.context
+    g = ctx.grant
+    expected = (
+        AccessRole.ADMINISTRATOR not in acct.roles
+        and "CN" in acct.jurisdictions
+        and ctx.purpose in load_policy().judicial_purposes
+        and bool(ctx.case_number)
+        and ctx.case_number in res.requester_cases
+        and bool(res.record)
+        and g is not None
+        and (g.record, g.requester, g.purpose, g.case_number) == (res.record, acct.id, ctx.purpose, ctx.case_number)
+        and g.approver != acct.id
+        and g.covers(ctx.at)
+    )
+    decision = decide(request)
+    assert decision.allowed is expected
+    if expected:
+        assert decision.rules == ("allow.judicial.read_sealed_record",)
+        assert decision.obligations[1].code == "notify_subject"

@@ -122,3 +122,9 @@ def test_a_denial_under_several_roles_names_each_denying_rule_once() -> None:
     sealed_read = decide(AccessRequest(acct, Action.READ_RECORD, resource(sealed=True), Context(T, "trial", "(2026)x")))
     assert sealed_read.rules == ("sealed.no_ordinary_query",)
     assert [r.rule for r in sealed_read.reasons] == ["sealed.no_ordinary_query"]
+
+
+def test_specific_grounds_come_before_the_default_denial() -> None:
+    acct = account(AccessRole.CLERK, AccessRole.JUDICIAL)
+    request = AccessRequest(acct, Action.READ_SEALED_RECORD, resource(sealed=True), Context(T, "trial", ""))
+    assert decide(request).rules == ("judicial.case_number_missing", "default.deny")
