@@ -9,9 +9,10 @@ one to one onto shared/cases/README.md::
     event.sentence.months,...,event.penalty.kind,event.penalty.days,event.flags.<name>,target.event_id
 
 Rows of one bundle are consecutive. An empty cell is an absent field; lists (``categories``,
-``offense_ids``) are separated by ``;`` and ``[]`` is an empty list (not the same as an
-empty cell: ``categories: []`` says "no category", an absent one says "derive from the statute"); flags and ``suspended`` are ``true``/``false``. A cell that
-cannot be converted is an error naming the CSV line and the column; the value is never repeated.
+``offense_ids``) are separated by ``;`` and ``[]`` is an empty list (not the same as an empty cell:
+``categories: []`` says "no category", an absent one says "derive from the statute"); flags and
+``suspended`` are ``true``/``false``. A cell that cannot be converted is an error naming the CSV line and
+the column; the value is never repeated.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from sealkeeper.config import Settings
 from sealkeeper.errors import StoreError
 from sealkeeper.store.database import check_schema, make_engine
 
-
 _ENGINES: dict[str, Engine] = {}
 
 
