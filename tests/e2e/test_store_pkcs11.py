@@ -51,7 +51,7 @@ def test_init_import_read_rotate_on_a_token(env: dict[str, str], tmp_path: Path)
         write_bundles(generate(50, 4, identities=True), handle)
     first = json.loads(people.read_text("utf-8").splitlines()[0])
     assert _run(env, "init").returncode == 0
-    assert not (tmp_path / "home" / "keys").exists(), "no key file: the KEK is in the token"
+    assert not (tmp_path / "home" / "keys" / "kek.json").exists(), "no key file: the KEK is in the token"
     imported = _run(env, "import", str(people), "--as-of", "2026-06-30")
     assert imported.returncode == 0, imported.stderr
     shown = _run(env, "person", "--id-number", first["person"]["id_number"])

@@ -27,6 +27,7 @@ from sealkeeper.errors import ImportRejectedError, PackError
 from sealkeeper.formats.identity import Identity, split_notes
 from sealkeeper.model.record import Bundle
 from sealkeeper.services import evaluation
+from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import Protector, open_protector, wrapped_row
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import repository as repo
@@ -268,5 +269,16 @@ def _import(
         repo.insert_many(conn, bundles_table, plan.bundles_new)
         repo.replace_bundles(conn, plan.bundles_changed)
         repo.insert_many(conn, decisions, decision_rows)
+        tokens = {row["id"]: row["token"] for row in plan.bundles_new + plan.bundles_changed}
+        events: list[dict[str, Any]] = [
+            {"type": "import", "at": today.isoformat(), "as_of": as_of.isoformat(), "digest": file_digest,
+             "bundles": len(items), "written": len(plan.to_decide), "new_subjects": len(plan.subjects)},
+            *({"type": "decision", "subject": tokens[r["bundle_id"]], "case_number": r["bundle_id"],
+               "record": r["record_id"], "as_of": as_of.isoformat(), "status": r["status"],
+               "date": r["date"].isoformat() if r["date"] else None, "rule": r["rule"],
+               "pack": f'{r["pack_id"]} {r["pack_version"]}', "input_hash": r["input_hash"]}
+              for r in decision_rows),
+        ]  # fmt: skip
+        open_ledger(settings).append_many(conn, events)  # same transaction: no decision without its entry
     statuses = dict(Counter(r["status"] for r in decision_rows))
     return ImportReport(source, len(items), len(plan.to_decide), plan.unchanged, len(plan.subjects), False, statuses)

@@ -10,6 +10,7 @@ from typing import Any
 from sealkeeper.config import Settings, write_home_config
 from sealkeeper.errors import ConfigError, KeyUnavailableError, StoreError
 from sealkeeper.formats.identity import normalise_id_number
+from sealkeeper.services.ledger import ensure_ledger_key, open_ledger
 from sealkeeper.services.protection import Protector, open_protector, open_provider
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import repository as repo
@@ -39,8 +40,12 @@ def init_home(settings: Settings) -> InitReport:
     provider = open_provider(settings, create=True)
     try:
         migrate(engine)
+        ensure_ledger_key(settings)
         with transaction(engine) as conn:
-            Protector.initialise(conn, settings, provider)
+            protector = Protector.initialise(conn, settings, provider)
+            open_ledger(settings).append(
+                conn, {"type": "store.initialised", "suite": protector.suite.name, "keys": settings.key_provider}
+            )
     except Exception:
         if settings.key_provider == "keyfile":
             settings.key_path.unlink(missing_ok=True)  # the key we just made protects nothing yet
@@ -114,6 +119,7 @@ def delete_subject(settings: Settings, token: str, today: dt.date) -> dict[str, 
         if subject.deleted_on is not None:
             raise StoreError(f"subject {token} was already deleted on {subject.deleted_on.isoformat()}")
         repo.shred(conn, token, today)
+        open_ledger(settings).append(conn, {"type": "subject.deleted", "subject": token, "at": today.isoformat()})
     return {"token": token, "deleted_on": today.isoformat()}
 
 
@@ -127,9 +133,11 @@ def rotate_keys(settings: Settings, batch: int = 500, retire: bool = False) -> d
     with transaction(engine) as conn:
         protector = open_protector(conn, settings)
     old = list(protector.provider.kek_ids())
+    ledger = open_ledger(settings)
     new = protector.provider.rotate()
     with transaction(engine) as conn:
         protector.rewrap_index_key(conn)
+        ledger.append(conn, {"type": "key.created", "kek": new, "provider": settings.key_provider})
     moved = 0
     for kek in old:
         while True:
@@ -147,8 +155,12 @@ def rotate_keys(settings: Settings, batch: int = 500, retire: bool = False) -> d
         for kek in old:
             if usage.get(kek):
                 raise KeyUnavailableError(f"KEK {kek} still wraps {usage[kek]} keys; not retired")
-            protector.provider.retire(kek)
+            with transaction(engine) as conn:  # logged first: a retirement that cannot be logged does not happen
+                ledger.append(conn, {"type": "key.retired", "kek": kek, "provider": settings.key_provider})
+                protector.provider.retire(kek)
             retired.append(kek)
+    with transaction(engine) as conn:
+        ledger.append(conn, {"type": "key.rotated", "current": new, "rewrapped": moved})
     return {"current": new, "rewrapped": moved, "retired": retired}
 
 
