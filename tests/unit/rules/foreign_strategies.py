@@ -30,6 +30,7 @@ class Shape:
     channels: tuple[str | None, ...] = (None,)
     others: tuple[str, ...] = ("acquittal", "dismissal", "case_withdrawn", "non_prosecution")
     extra_statutes: tuple[str, ...] = ("Unlisted Act 1999 s.1",)
+    convictions: int = 5  # weight of a conviction against each other kind of record
 
 
 SHAPES: dict[str, Shape] = {
@@ -44,11 +45,14 @@ SHAPES: dict[str, Shape] = {
         kinds=("fine", "community_order", "exempt", "fixed_term", "fixed_term", "custody", "life"),
         channels=(None, "roa", "dbs"),
         others=("acquittal", "dismissal", "case_withdrawn", "caution", "caution"),
+        extra_statutes=("Theft Act 1968 s.1", "Criminal Damage Act 1971 s.1", "Fraud Act 2006 s.1"),
+        convictions=10,
     ),
     "JP": Shape(
         grades=(None,),
         kinds=("fixed_term", "fixed_term", "custody", "criminal_detention", "fine", "fine", "exempt", "life", "death"),
         extra_statutes=("刑法第235条", "刑法第208条", "道路交通法第117条の2"),
+        convictions=10,
     ),
     "US-PA": Shape(
         grades=(None, "F1", "F2", "F3", "M1", "M2", "M2", "M3", "M3", "summary", "felony", "misdemeanor"),
@@ -58,7 +62,8 @@ SHAPES: dict[str, Shape] = {
     "US-MI": Shape(
         grades=(None, "felony", "felony", "misdemeanor", "misdemeanor", "misdemeanor"),
         kinds=("fine", "fine", "fixed_term", "custody", "exempt", "life"),
-        extra_statutes=("MCL 750.356", "MCL 750.552", "MCL 257.904"),
+        extra_statutes=("MCL 750.356", "MCL 750.552", "MCL 750.227", "MCL 257.904"),
+        convictions=12,
     ),
 }
 FOREIGN = tuple(SHAPES)
@@ -67,7 +72,7 @@ LO = dt.date(1996, 1, 1).toordinal()
 
 @cache
 def statutes(pack_id: str) -> tuple[str, ...]:
-    """The citations of the pack's statute table examples, then the shape's extra ones."""
+    """The citations of the pack's statute table examples and the shape's extra ones."""
     folder = resources.files("sealkeeper.rules").joinpath("packs", pack_id)
     examples: list[str] = []
     table = folder.joinpath("statutes.yaml")
@@ -102,7 +107,9 @@ def sentences(draw: st.DrawFn, shape: Shape) -> dict[str, Any]:
 @st.composite
 def offence(draw: st.DrawFn, pack_id: str, eid: str, lo: int, hi: int) -> dict[str, Any]:
     shape = SHAPES[pack_id]
-    body: dict[str, Any] = {"name": "offence", "statute": draw(st.sampled_from(statutes(pack_id)))}
+    # half from the statute table (listed offences), half from offences on no list (the ordinary cases)
+    pool = statutes(pack_id) if draw(st.booleans()) else shape.extra_statutes
+    body: dict[str, Any] = {"name": "offence", "statute": draw(st.sampled_from(pool))}
     grade = draw(st.sampled_from(shape.grades))
     if grade is not None:
         body["class"] = grade
@@ -131,7 +138,7 @@ def bundles(draw: st.DrawFn, pack_id: str, number: int) -> dict[str, Any]:
         last = max(dt.date.fromisoformat(e["date"]) for e in events if e["id"] in ids)
         when = draw(days(last.toordinal(), last.toordinal() + 500))
         start = max(start, when.toordinal())
-        kind = draw(st.sampled_from(["conviction"] * 5 + list(shape.others)))
+        kind = draw(st.sampled_from(["conviction"] * shape.convictions + list(shape.others)))
         rid = f"r{case}"
         if kind == "conviction":
             events.append(
@@ -189,6 +196,13 @@ def bundles(draw: st.DrawFn, pack_id: str, number: int) -> dict[str, Any]:
     if channel is not None:
         raw["target"] = {"channel": channel}
     return raw
+
+
+def as_of_days() -> st.SearchStrategy[dt.date]:
+    """The day of the scan: any from 2005 (before every change of law encoded), often after them all."""
+    return st.one_of(
+        st.dates(dt.date(2005, 1, 1), dt.date(2040, 1, 1)), st.dates(dt.date(2023, 6, 1), dt.date(2036, 1, 1))
+    )
 
 
 @st.composite

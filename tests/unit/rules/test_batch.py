@@ -16,6 +16,7 @@ from typing import Any
 import foreign_strategies as fs
 import polars as pl
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +27,7 @@ from sealkeeper.rules.batch import BatchPlan
 from sealkeeper.rules.engine import evaluate_person, evaluate_record, resolver_for
 from sealkeeper.rules.facts_batch import record_facts
 from sealkeeper.rules.frames import to_frame
-from sealkeeper.rules.pack import Pack
+from sealkeeper.rules.pack import Pack, build_pack
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples.json"
 STATUTES = [
@@ -356,7 +357,7 @@ def test_the_event_frame_refuses_a_reference_to_no_event() -> None:
 
 # --- the comparative packs: person-level stages set-based ---------------------------------------------------
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data(), as_of=days(dt.date(2005, 1, 1).toordinal(), dt.date(2040, 1, 1).toordinal()))
+@given(data=st.data(), as_of=fs.as_of_days())
 @pytest.mark.parametrize("pack_id", fs.FOREIGN)
 def test_batch_equals_single_record_path_for_each_comparative_pack(
     pack_id: str, data: st.DataObject, as_of: dt.date
@@ -375,3 +376,68 @@ def test_batch_equals_single_on_the_worked_examples_of_each_pack(pack_id: str) -
         bundle = parse_bundle(raw)
         for as_of in (bundle.as_of, bundle.as_of + dt.timedelta(days=3650)):
             assert batch_paths(pack, [bundle], as_of) == single_paths(pack, [bundle], as_of), bundle.id
+
+
+def _stretched_jp() -> Pack:
+    """The JP pack with person-level stages no shipped pack uses, so the set-based path is held to all of the
+    format: min/any aggregates, a chain reading own_date, other.own_date and other.final_date (walked position
+    by position) with a period_end that is often unknown, ``all`` with a ``with``, a second ``overlap``."""
+    folder = Path(__file__).resolve().parents[3] / "src" / "sealkeeper" / "rules" / "packs" / "JP"
+    data = yaml.safe_load((folder / "pack.yaml").read_text("utf-8"))
+    articles = yaml.safe_load((folder / "articles.yaml").read_text("utf-8"))["articles"]
+    text = {"zh": "测试", "en": "test"}
+    data["aggregates"] = {
+        "earliest_other_fine": {
+            "fn": "min",
+            "of": "other.record_date",
+            "where": "other.sentence_kind == 'fine'",
+            "description": "test",
+        },
+        "any_other_suspended": {"fn": "any", "where": "other.suspended", "description": "test"},
+        "latest_other_end": {"fn": "max", "of": "other.period_start", "where": "True", "description": "test"},
+    }
+    data["derive_after_aggregates"] = {
+        "late_start": {"expr": "coalesce(latest_other_end, earliest_other_fine, record_date)", "description": "test"}
+    }
+    data["combine"] += [
+        {
+            "id": "x.chain_final",
+            "kind": "chain",
+            "when": "record_kind == 'conviction' and not any_other_suspended and late_start >= record_date",
+            "with": "other.record_kind == 'conviction' and other.sentence_kind != 'exempt'",
+            "until": "choose(known(other.own_date) and other.own_date < own_date, add_days(own_date, 30),"
+            " max(other.final_date, other.period_start))",
+            "period_end": "add_months(record_date, probation_months)",
+            "text": text,
+            "articles": ["keiho_34_2"],
+        },
+        {
+            "id": "x.all_with",
+            "kind": "all",
+            "when": "record_kind == 'conviction'",
+            "with": "other.sentence_kind == sentence_kind",
+            "text": text,
+            "articles": ["keiho_34_2"],
+        },
+        {
+            "id": "x.overlap_light",
+            "kind": "overlap",
+            "when": "sentence_kind in ['fine', 'exempt'] or record_kind != 'conviction'",
+            "text": text,
+            "articles": ["keiho_34_2"],
+        },
+    ]
+    return build_pack(data, articles, {})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), as_of=fs.as_of_days())
+def test_batch_equals_single_record_path_for_every_kind_of_person_level_stage(
+    data: st.DataObject, as_of: dt.date
+) -> None:
+    pack = STRETCHED
+    population = data.draw(fs.populations("JP"))
+    assert batch_paths(pack, population, as_of) == single_paths(pack, population, as_of)
+
+
+STRETCHED = _stretched_jp()

@@ -82,7 +82,7 @@ def test_scan_of_all_the_examples_of_a_pack_at_once(pack_id: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(data=st.data(), as_of=st.dates(dt.date(2008, 1, 1), dt.date(2038, 12, 31)))
+@given(data=st.data(), as_of=fs.as_of_days())
 @pytest.mark.parametrize("pack_id", fs.FOREIGN)
 def test_scan_gives_the_decisions_of_evaluate_on_random_records(
     pack_id: str, data: st.DataObject, as_of: dt.date
