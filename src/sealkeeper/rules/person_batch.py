@@ -54,15 +54,50 @@ def protection(status: pl.Expr, date: pl.Expr) -> pl.Expr:
     )
 
 
-def group_end(days: pl.Expr) -> pl.Expr:
-    """person.group_end as an aggregation: NEVER dominates, then unknown, else the latest."""
+_NEVER_DAY = (NEVER - dt.date(1970, 1, 1)).days  # NEVER's day number
+_UNKNOWN_RANK, _NEVER_RANK = _NEVER_DAY + 1, _NEVER_DAY + 2
+_RANK_OFFSET = 1_000_000  # makes the rank of any date from year 1 on non-negative …
+_PERSON_STRIDE = 1 << 23  # … and smaller than this
+
+
+def _rank(own: str) -> pl.Expr:
+    """A protection date as a number whose maximum is person.group_end: a day's number for a date, above
+    every day for an unknown one, and above that for NEVER (which dominates)."""
+    day = pl.col(own)
     return (
-        pl.when((days == _never()).any())
-        .then(_never())
-        .when(days.is_null().any())
-        .then(pl.lit(None, dtype=pl.Date))
-        .otherwise(days.max())
+        pl.when(day == _never())
+        .then(pl.lit(_NEVER_RANK, dtype=pl.Int64))
+        .when(day.is_null())
+        .then(pl.lit(_UNKNOWN_RANK, dtype=pl.Int64))
+        .otherwise(day.to_physical().cast(pl.Int64))
+        .alias("__rank")
     )
+
+
+def _unrank(rank: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(rank == _NEVER_RANK)
+        .then(_never())
+        .when(rank == _UNKNOWN_RANK)
+        .then(pl.lit(None, dtype=pl.Date))
+        .otherwise(rank.cast(pl.Int32).cast(pl.Date))
+    )
+
+
+def _positions() -> list[pl.Expr]:
+    """Each row's place among its person's rows (``pos``) and their number (``count``), without a window:
+    the rows of a person are adjacent, so the first and last row of each are filled along."""
+    person, row = pl.col(PERSON), pl.col(ROW).cast(pl.Int64)
+    first = pl.when(person.ne_missing(person.shift(1))).then(row).forward_fill()
+    last = pl.when(person.ne_missing(person.shift(-1))).then(row).backward_fill()
+    return [(row - first).alias("pos"), (last - first + 1).alias("count")]
+
+
+def _running_max_per_person(rank: pl.Expr) -> pl.Expr:
+    """The running maximum of a rank within each person, without a window: rows of a person are adjacent and
+    persons ascend, so one running maximum over person * stride + rank never carries one person's into the next."""
+    person = pl.col(PERSON).cast(pl.Int64) * _PERSON_STRIDE
+    return (person + rank + _RANK_OFFSET).cum_max() - person - _RANK_OFFSET
 
 
 def _names(expressions: Iterable[expr.Expression | None], columns: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -139,46 +174,55 @@ class PersonStages:
 
     def after_rules(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Apply the combinations in order to ``status``, ``date``, ``rule``; ``via`` lists those applied."""
-        frame = frame.with_columns(pl.col("rule").alias("base"), pl.lit([], dtype=pl.List(pl.Utf8)).alias("via"))
-        for combo in self.stages.combinations:
-            frame = self._chain(frame, combo) if combo.kind == "chain" else self._group(frame, combo)
-        return frame
+        frame = frame.with_columns(pl.col("rule").alias("base"))
+        applied = []
+        for order, combo in enumerate(self.stages.combinations):
+            changed = self._chain(frame, combo) if combo.kind == "chain" else self._group(frame, combo)
+            frame = self._apply(frame, combo, changed)
+            applied.append(changed.select(ROW, pl.lit(order).alias("__order"), pl.lit(combo.id).alias("via")))
+        via = pl.concat(applied).sort(ROW, "__order").group_by(ROW, maintain_order=True).agg("via")
+        none = pl.lit([], dtype=pl.List(pl.Utf8))
+        return frame.join(via, on=ROW, how="left", maintain_order="left").with_columns(pl.col("via").fill_null(none))
 
     def _members(self, combo: Combination) -> pl.Expr:
         """person.combine: the records ``when`` holds for (true, not unknown) that are not unsealed."""
         return self._pl(combo.when).fill_null(False) & (pl.col("status") != Status.UNSEALED.value)
 
     def _group(self, frame: pl.DataFrame, combo: Combination) -> pl.DataFrame:
-        """``all`` and ``overlap``: every member of a group is protected when the last of the group is."""
+        """``all`` and ``overlap``: every member of a group is protected when the last of the group is.
+
+        The rows whose protection changes (``__row``, ``__day``), for ``_apply``."""
         own = protection(pl.col("status"), pl.col("date")).alias("__own")
-        members = frame.lazy().filter(self._members(combo)).with_columns(own)
+        members = frame.lazy().filter(self._members(combo)).with_columns(own).with_columns(_rank("__own"))
         if combo.kind == "overlap":
-            key = pl.coalesce("__own", _never()).to_physical()  # an unknown date keeps the group open
-            previous = key.cum_max().shift(1).over(PERSON)
-            starts = previous.is_null() | (pl.col("record_date").to_physical() >= previous)
-            days = members.with_columns(starts.cast(pl.Int32).cum_sum().over(PERSON).alias("__group")).select(
-                ROW, "__own", group_end(pl.col("__own")).over(PERSON, "__group").alias("__day")
+            # a new group starts at a record dated on or after the latest protection so far (an unknown one
+            # keeps the group open); rows of a person are adjacent, so group numbers are global and need no window
+            latest = _running_max_per_person(pl.col("__rank"))
+            previous = pl.when(pl.col(PERSON) == pl.col(PERSON).shift(1)).then(latest.shift(1))
+            starts = previous.is_null() | (pl.col("record_date").to_physical().cast(pl.Int64) >= previous)
+            days = members.with_columns(starts.cast(pl.Int64).cum_sum().alias("__group")).select(
+                ROW, "__own", _unrank(pl.col("__rank").max().over("__group")).alias("__day")
             )
         elif combo.with_ is None:
-            days = members.select(ROW, "__own", group_end(pl.col("__own")).over(PERSON).alias("__day"))
+            days = members.select(ROW, "__own", _unrank(pl.col("__rank").max().over(PERSON)).alias("__day"))
         else:
             this, other = _names([combo.with_], frame.columns)
-            pairs = _pairs(members.collect(), [*this, "__own"], [*other, "__own"], itself=True)
+            pairs = _pairs(members.collect(), [*this, "__own"], [*other, "__rank"], itself=True)
             acting = (pl.col(ROW) == pl.col(f"other.{ROW}")) | self._pl(combo.with_).fill_null(False)
             days = (
                 pairs.filter(acting)
                 .group_by(ROW)
-                .agg(pl.col("__own").first(), group_end(pl.col("other.__own")).alias("__day"))
+                .agg(pl.col("__own").first(), _unrank(pl.col("other.__rank").max()).alias("__day"))
             )
-        changed = days.filter(pl.col("__day").ne_missing(pl.col("__own"))).select(ROW, "__day").collect()
-        return self._apply(frame, combo, changed)
+        return days.filter(pl.col("__day").ne_missing(pl.col("__own"))).select(ROW, "__day").collect()
 
     def _apply(self, frame: pl.DataFrame, combo: Combination, changed: pl.DataFrame) -> pl.DataFrame:
-        """person.from_protection for the rows in ``changed`` (``__row``, ``__day``)."""
+        """person.from_protection for the rows in ``changed`` (``__row``, ``__day``), set in place by row number."""
         if changed.height == 0:
             return frame
-        day, hit = pl.col("__day"), pl.col("__hit")
-        status = (
+        day = pl.col("__day")
+        moved = changed.select(
+            ROW,
             pl.when(day.is_null())
             .then(pl.lit(Status.NEEDS_REVIEW.value))
             .when(day == _never())
@@ -186,28 +230,25 @@ class PersonStages:
             .when(day <= self.as_of)
             .then(pl.lit(Status.SEALED.value))
             .otherwise(pl.lit(Status.ELIGIBLE_ON.value))
+            .alias("status"),
+            pl.when(day != _never()).then(day).alias("date"),
         )
-        return (
-            frame.lazy()
-            .join(changed.lazy().with_columns(pl.lit(True).alias("__hit")), on=ROW, how="left", maintain_order="left")
-            .with_columns(
-                pl.when(hit).then(status).otherwise(pl.col("status")).alias("status"),
-                pl.when(hit).then(pl.when(day != _never()).then(day)).otherwise(pl.col("date")).alias("date"),
-                pl.when(hit).then(pl.lit(combo.id)).otherwise(pl.col("rule")).alias("rule"),
-                pl.when(hit).then(pl.concat_list("via", pl.lit(combo.id))).otherwise(pl.col("via")).alias("via"),
-            )
-            .drop("__day", "__hit")
-            .collect(optimizations=_NO_CSE)
+        rows = moved[ROW]
+        return frame.with_columns(
+            frame["status"].scatter(rows, moved["status"]),
+            frame["date"].scatter(rows, moved["date"]),
+            frame["rule"].scatter(rows, combo.id),
         )
 
     def _chain(self, frame: pl.DataFrame, combo: Combination) -> pl.DataFrame:
-        """person._chain, set-based: step j pairs each member still walking with the record j places later."""
+        """person._chain, set-based: step j pairs each member still walking with the record j places later.
+
+        The rows whose protection changes (``__row``, ``__day``), for ``_apply``."""
         assert combo.until is not None  # noqa: S101 - build_stages requires it for a chain
         state = frame.select(
             protection(pl.col("status"), pl.col("date")).alias("own"),
             self._members(combo).alias("member"),
-            pl.int_range(pl.len()).over(PERSON).alias("pos"),
-            pl.len().over(PERSON).alias("count"),
+            *_positions(),
             (self._pl(combo.period_end) if combo.period_end is not None else pl.lit(None, dtype=pl.Date)).alias("end"),
         )
         own = state["own"]
@@ -263,8 +304,7 @@ class PersonStages:
                 changed = changed.scatter(rows.filter(poison | extend), True)
                 rows = rows.filter(~(stop | poison))
             final = final.scatter(walking.arg_true(), day.filter(walking))
-        moved = pl.DataFrame({ROW: frame[ROW], "__day": day}).filter(changed)
-        return self._apply(frame, combo, moved)
+        return pl.DataFrame({ROW: frame[ROW], "__day": day}).filter(changed)
 
 
 def _chain_step(acts: pl.Expr, until: pl.Expr) -> list[pl.Expr]:
