@@ -424,11 +424,6 @@ def _rows(home: Path, query: str) -> list[dict[str, Any]]:
         return [dict(row) for row in conn.execute(query)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="formats/bundle.py reports jsonschema's error.message, which repeats the offending value: a name in a "
-    "date column (a shifted CSV column) or a note of the wrong type is echoed into the error output",
-)
 def test_a_bad_row_with_a_marker_in_the_wrong_field_is_not_echoed(tmp_path: Path) -> None:
     home = tmp_path / "home"
     template = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "cn_examples.json").read_text("utf-8"))[0]

@@ -85,6 +85,33 @@ def _fast_check(obj: Any) -> None:
         per_type[event["type"]](event)
 
 
+def safe_message(error: jsonschema.ValidationError) -> str:
+    """What a schema error says, built from the schema alone: jsonschema's own message repeats the value,
+    which may be a name or an ID number in the wrong column."""
+    rule, expected = error.validator, error.validator_value
+    messages = {
+        "type": f"must be of type {expected}",
+        "pattern": f"does not have the expected form ({expected})",
+        "enum": f"must be one of {expected}",
+        "const": f"must be {expected!r}",
+        "format": f"is not a valid {expected}",
+        "minLength": f"is shorter than {expected} characters",
+        "maxLength": f"is longer than {expected} characters",
+        "minItems": f"needs at least {expected} item(s)",
+        "minimum": f"must be at least {expected}",
+        "maximum": f"must be at most {expected}",
+        "exclusiveMinimum": f"must be more than {expected}",
+        "minProperties": f"needs at least {expected} field(s)",
+    }
+    if rule == "required":
+        return error.message  # names the missing property, taken from the schema
+    if rule == "additionalProperties" and isinstance(error.instance, Mapping):
+        schema_part = error.schema if isinstance(error.schema, Mapping) else {}
+        allowed = set(schema_part.get("properties", {}))
+        return f"unknown field(s) {sorted(str(k) for k in error.instance if k not in allowed)}"
+    return messages.get(str(rule), f"fails the schema's {rule} rule")
+
+
 def _path(parts: Sequence[object]) -> str:
     out = ""
     for part in parts:
@@ -110,7 +137,7 @@ def _precheck_event_types(bid: str | None, obj: Mapping[str, Any]) -> None:
             kind = event.get("type")
             if not isinstance(kind, str) or kind not in _EVENT_TYPES:
                 raise BundleFormatError(
-                    bid, f"events[{i}].type", f"unknown event type {kind!r}; expected one of {sorted(_EVENT_TYPES)}"
+                    bid, f"events[{i}].type", f"unknown event type; expected one of {sorted(_EVENT_TYPES)}"
                 )
 
 
@@ -122,10 +149,11 @@ def _schema_check(bid: str | None, obj: object) -> None:
         _event_branch_check(bid, obj)
         error = best_match(_validator().iter_errors(obj))
         if error is None:  # the two validators disagree: report what the fast one saw
-            raise BundleFormatError(bid, str(fast_error.name).removeprefix("data."), fast_error.message) from None
+            field = str(fast_error.name).removeprefix("data.")
+            raise BundleFormatError(bid, field, f"fails the schema's {fast_error.rule} rule") from None
     if error.context:  # a oneOf over event kinds: report the branch that matched the event's type best
         error = best_match(error.context)
-    raise BundleFormatError(bid, _path(error.absolute_path), error.message)
+    raise BundleFormatError(bid, _path(error.absolute_path), safe_message(error))
 
 
 @cache
@@ -148,14 +176,14 @@ def _event_branch_check(bid: str | None, obj: object) -> None:
         if isinstance(event, Mapping):
             error = best_match(_branch_validators()[event["type"]].iter_errors(event))
             if error is not None:
-                raise BundleFormatError(bid, _path(["events", i, *error.absolute_path]), error.message)
+                raise BundleFormatError(bid, _path(["events", i, *error.absolute_path]), safe_message(error))
 
 
 def _date(bid: str, field: str, text: str) -> dt.date:
     try:
         return parse_iso_date(text)
     except ValueError:
-        raise BundleFormatError(bid, field, f"{text!r} is not a calendar date") from None
+        raise BundleFormatError(bid, field, "is not a calendar date (YYYY-MM-DD)") from None
 
 
 def _offense(raw: Mapping[str, Any]) -> Offense:

@@ -157,6 +157,8 @@ class _Planner:
         assert bundle is not None  # noqa: S101 - checked before planning
         assert source is not None  # noqa: S101 - kept on request
         identity_text = "\x00".join(getattr(identity, c) or "" for c in IDENTITY_COLUMNS)
+        for key in ("expected", "interpretive"):  # they describe worked cases, not the person's record
+            source.pop(key, None)
         digest = self.p.keyed_digest(_canonical(source) + "\x00" + identity_text)
         self.digests.append(digest)
         index = self.index_of.get(identity.id_number) if identity.id_number else None
@@ -177,8 +179,6 @@ class _Planner:
             row = _identity_row(self.p, self._key(token), token, version, identity)
             (self.plan.identities_changed if self.versions[token] else self.plan.identities_new).append(row)
             self.versions[token] = version
-        for key in ("expected", "interpretive"):  # they describe worked cases, not the person's record
-            source.pop(key, None)
         notes = split_notes(source)
         facts = _canonical(source)
         version = stored[2] + 1 if stored else 1

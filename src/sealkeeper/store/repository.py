@@ -33,11 +33,13 @@ def put_setting(conn: Connection, key: str, value: str) -> None:
         conn.execute(sa.update(settings).where(settings.c.key == key).values(value=value))
 
 
-def import_seen(conn: Connection, digest: str) -> bool:
-    return conn.execute(sa.select(imports.c.id).where(imports.c.digest == digest)).first() is not None
-
-
 def add_import(conn: Connection, digest: str, day: dt.date, count: int, written: int) -> int:
+    """The row of this file's content: a new one, or the earlier one when the same content comes again
+    (after another file changed some of its bundles, importing it again rewrites them)."""
+    found = conn.execute(sa.select(imports.c.id).where(imports.c.digest == digest)).scalar_one_or_none()
+    if found is not None:
+        conn.execute(sa.update(imports).where(imports.c.id == found).values(imported_on=day, written=written))
+        return int(found)
     result = conn.execute(sa.insert(imports).values(digest=digest, imported_on=day, bundles=count, written=written))
     key = result.inserted_primary_key
     assert key is not None  # noqa: S101 - an insert with an autoincrement key always returns it

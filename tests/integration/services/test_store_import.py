@@ -133,3 +133,22 @@ def test_subjects_hold_no_identity_in_plaintext(home: Settings, tmp_path: Path) 
     assert row.token.startswith("s")
     assert len(row.token) == 25
     assert len(bytes(row.id_index)) == 32
+
+
+def test_a_file_imported_again_after_another_changed_its_bundles_is_rewritten(home: Settings, tmp_path: Path) -> None:
+    first = write_jsonl(tmp_path / "a.jsonl", [person_bundle(1)])
+    changed = person_bundle(1)
+    changed["events"][1]["sentence"] = {"kind": "fixed_term", "months": 60}
+    import_file(home, first, AS_OF, TODAY)
+    import_file(home, write_jsonl(tmp_path / "b.jsonl", [changed]), AS_OF, TODAY)
+    again = import_file(home, first, AS_OF, TODAY)
+    assert again.written == 1
+    assert _counts(home)["imports"] == 2
+
+
+def test_worked_case_annotations_do_not_make_a_record_look_changed(home: Settings, tmp_path: Path) -> None:
+    plain = person_bundle(1)
+    expected = {"status": "sealed", "date": None, "citation": "x", "reason": "worked case"}
+    annotated = {**person_bundle(1), "expected": expected, "interpretive": False}
+    import_file(home, write_jsonl(tmp_path / "a.jsonl", [annotated]), AS_OF, TODAY)
+    assert import_file(home, write_jsonl(tmp_path / "b.jsonl", [plain]), AS_OF, TODAY).already_imported

@@ -211,7 +211,8 @@ def test_every_shared_example_parses() -> None:
 def test_unknown_event_type_names_the_type_field() -> None:
     err = error_of(mutated(lambda b: b["events"][1].update(type="pardon")))
     assert (err.bundle_id, err.field) == ("CN-01", "events[1].type")
-    assert "pardon" in err.message
+    assert "pardon" not in err.message, "a value in the wrong column may be personal data: never echoed"
+    assert "conviction" in err.message, "the known types are listed"
 
 
 @pytest.mark.parametrize(
@@ -225,7 +226,8 @@ def test_unknown_event_type_names_the_type_field() -> None:
 def test_impossible_top_level_date_names_the_field(change: Callable[[dict[str, Json]], None], field: str) -> None:
     err = error_of(mutated(change))
     assert (err.bundle_id, err.field) == ("CN-01", field)
-    assert "2023-02-30" in err.message
+    assert "calendar date" in err.message
+    assert "2023-02-30" not in err.message
 
 
 @pytest.mark.parametrize("index", [0, 1])
@@ -239,7 +241,8 @@ def test_impossible_event_date_is_a_format_error_about_that_event(index: int) ->
 def test_impossible_event_date_names_the_date_field(index: int) -> None:
     err = error_of(mutated(lambda b: b["events"][index].update(date="2023-02-30")))
     assert err.field == f"events[{index}].date"
-    assert "2023-02-30" in err.message
+    assert "calendar date" in err.message
+    assert "2023-02-30" not in err.message
 
 
 @pytest.mark.parametrize("junk", ["2023-1-5", "05.01.2023", "2023-01-05T00:00"])
