@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -50,6 +51,7 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str:
     with make_engine("sqlite://").connect() as connection:
         head = ScriptDirectory.from_config(_alembic_config(connection)).get_current_head()
