@@ -106,22 +106,24 @@ class BatchPlan:
         outcome = pl.col("code").replace_strict(
             {2 * i: r.outcome.value for i, r in enumerate(self.nodes)}, default=Status.NEEDS_REVIEW.value
         )
-        needs_date = outcome.is_in([s.value for s in _DATED])
+        # tests on the node code (integers) rather than on the outcome's name
+        sealed = code.is_in([2 * i for i, r in enumerate(self.nodes) if r.outcome is Status.SEALED])
+        needs_date = code.is_in([2 * i for i, r in enumerate(self.nodes) if r.outcome in _DATED])
         missing_date = needs_date & pl.col("raw_date").is_null()
-        never = (outcome == Status.SEALED.value) & (pl.col("raw_date") == pl.lit(expr.NEVER, dtype=pl.Date))
+        never = sealed & (pl.col("raw_date") == pl.lit(expr.NEVER, dtype=pl.Date))
         status = (
             pl.when((code % 2 == 1) | missing_date)
             .then(pl.lit(Status.NEEDS_REVIEW.value))
             .when(never)  # a period that never ends (engine._finish)
             .then(pl.lit(Status.NOT_SEALED.value))
-            .when((outcome == Status.SEALED.value) & (pl.col("raw_date") > self.as_of))
+            .when(sealed & (pl.col("raw_date") > self.as_of))
             .then(pl.lit(Status.ELIGIBLE_ON.value))
             .otherwise(outcome)
         )
         rule_ids = code.floordiv(2).replace_strict(dict(enumerate(r.id for r in self.nodes)), return_dtype=pl.Utf8)
         decided = [
             status.alias("status"),
-            pl.when(needs_date & ~missing_date & (code % 2 == 0) & ~never).then(pl.col("raw_date")).alias("date"),
+            pl.when(needs_date & ~never).then(pl.col("raw_date")).alias("date"),
             rule_ids.alias("rule"),
         ]
         if self.person is None:

@@ -11,7 +11,7 @@ import polars as pl
 
 from sealkeeper.adapters.bundle_files import Item, iter_items, read_bundles, read_text
 from sealkeeper.adapters.packfiles import available, load_all, load_pack
-from sealkeeper.errors import PackError
+from sealkeeper.errors import BundleFormatError, PackError
 from sealkeeper.model.decision import Decision
 from sealkeeper.model.record import Bundle
 from sealkeeper.rules.batch import BatchPlan
@@ -70,7 +70,12 @@ def evaluate_items(items: Iterable[Item], profile: str | None, lang: str) -> Ite
         except PackError as exc:
             yield {"id": item.bundle.id, "status": "error", "field": "jurisdiction", "message": str(exc)}
             continue
-        yield decision_json(pack, item.bundle.id, evaluate_bundle(pack, item.bundle), lang)
+        try:
+            decision = evaluate_bundle(pack, item.bundle)
+        except BundleFormatError as exc:  # valid alone, not for its pack (a channel it lacks); the others go on
+            yield {"id": item.bundle.id, "status": "error", "field": exc.field, "message": str(exc)}
+            continue
+        yield decision_json(pack, item.bundle.id, decision, lang)
 
 
 @dataclass(frozen=True)

@@ -100,8 +100,8 @@ def test_scan_only_takes_the_packs_jurisdiction() -> None:
 
 def test_scan_refuses_a_channel_the_pack_does_not_have() -> None:
     raw = examples("DE")[0]
-    raw["target"] = {"channel": "basic_dbs"}
-    with pytest.raises(BundleFormatError, match=r"DE-01.*target\.channel.*basic_dbs"):
+    raw["target"] = {"channel": "roa"}
+    with pytest.raises(BundleFormatError, match=r"DE-01.*target\.channel.*roa"):
         scan([parse_bundle(raw)], load_pack("DE"), dt.date(2025, 1, 1), lambda: 0.0)
 
 
@@ -110,3 +110,13 @@ def test_scan_decides_cn_records() -> None:
     result = scan(bundles, load_pack("CN"), dt.date(2026, 6, 30), lambda: 0.0)
     assert result.records == sum(len(b.records()) for b in bundles)
     assert set(result.decisions.columns) == {"pid", "rid", "status", "date", "rule"}
+
+
+def test_evaluate_reports_a_channel_the_pack_lacks_for_that_bundle_and_goes_on() -> None:
+    raws = examples("DE")[:2]
+    raws[0]["target"] = {"channel": "roa"}
+    items = [Item(position=i, bundle=parse_bundle(b), error=None) for i, b in enumerate(raws)]
+    bad, good = evaluate_items(items, None, "en")
+    assert (bad["id"], bad["status"], bad["field"]) == ("DE-01", "error", "target.channel")
+    assert "roa" in bad["message"]
+    assert (good["status"], good["date"]) == (raws[1]["expected"]["status"], raws[1]["expected"]["date"])
