@@ -412,6 +412,25 @@ def _pl_membership(a: ast.expr, b: ast.expr, params: Mapping[str, Value], as_of:
     return pl.when(left.is_null()).then(pl.lit(None, dtype=pl.Boolean)).otherwise(left.is_in(options))
 
 
+def _choices(node: ast.expr, params: Mapping[str, Value]) -> list[int] | None:
+    """The whole numbers a count can take when it is a constant, a parameter or a ``choose`` of those; else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "choose":
+        out: list[int] = []
+        for value in [*node.args[1:-1:2], node.args[-1]]:
+            more = _choices(value, params)
+            if more is None:
+                return None
+            out += [k for k in more if k not in out]
+        return out
+    try:
+        value = _const(node, params)
+    except ExpressionError:
+        return None
+    if value is None:
+        return []  # unknown: no offset, as otherwise
+    return [value] if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _pl_call(  # noqa: PLR0911, PLR0912 - one case per function
     fn: str, args: list[ast.expr], params: Mapping[str, Value], as_of: dt.date
 ) -> pl.Expr:
@@ -448,9 +467,16 @@ def _pl_call(  # noqa: PLR0911, PLR0912 - one case per function
     unit = {"add_years": "y", "add_months": "mo", "add_days": "d"}[fn]
     try:
         count = _const(args[1], params)
-    except ExpressionError:  # a count read from the facts: one offset string per row
+    except ExpressionError:  # a count read from the facts: one offset string per row …
         n = _pl(args[1], params, as_of).cast(pl.Int64)
-        shifted = day.dt.offset_by(pl.format("{}" + unit, n))
+        choices = _choices(args[1], params)
+        if choices is None:
+            shifted = day.dt.offset_by(pl.format("{}" + unit, n))
+        else:  # … unless it is one of a few constants (a table of cases): one fixed offset per constant
+            table: Any = pl
+            for k in choices:
+                table = table.when(n == k).then(day.dt.offset_by(f"{k}{unit}"))
+            shifted = table.otherwise(pl.lit(None, dtype=pl.Date))
     else:
         if count is None:  # a parameter not yet in force on as_of: unknown, as in the single-record path
             return pl.lit(None, dtype=pl.Date)
