@@ -476,7 +476,8 @@ def _pl_call(  # noqa: PLR0911, PLR0912 - one case per function
             table: Any = pl
             for k in choices:
                 table = table.when(n == k).then(day.dt.offset_by(f"{k}{unit}"))
-            shifted = table.otherwise(pl.lit(None, dtype=pl.Date))
+            unknown = pl.lit(None, dtype=pl.Date)
+            shifted = table.otherwise(unknown) if choices else unknown  # none: every value not yet in force
     else:
         if count is None:  # a parameter not yet in force on as_of: unknown, as in the single-record path
             return pl.lit(None, dtype=pl.Date)
