@@ -10,6 +10,7 @@ from conftest import person_bundle, write_jsonl
 
 from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
+from sealkeeper.ledger.errors import LedgerError
 from sealkeeper.services import ledger as ledger_service
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.ledger_queries import trail, verify
@@ -39,7 +40,7 @@ def test_an_import_whose_entries_cannot_be_logged_writes_nothing(
     home: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def refuse(*_args: object, **_kwargs: object) -> range:
-        raise ledger_service.LedgerError("the log is unavailable")
+        raise LedgerError("the log is unavailable")
 
     monkeypatch.setattr(ledger_service.Ledger, "append_many", refuse)
     with pytest.raises(SealkeeperError):
