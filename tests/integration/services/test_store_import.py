@@ -148,7 +148,7 @@ def test_a_file_imported_again_after_another_changed_its_bundles_is_rewritten(ho
 
 def test_worked_case_annotations_do_not_make_a_record_look_changed(home: Settings, tmp_path: Path) -> None:
     plain = person_bundle(1)
-    expected = {"status": "sealed", "date": None, "citation": "x", "reason": "worked case"}
+    expected = {"status": "needs_review", "date": None, "citation": "x", "reason": "worked case"}
     annotated = {**person_bundle(1), "expected": expected, "interpretive": False}
     import_file(home, write_jsonl(tmp_path / "a.jsonl", [annotated]), AS_OF, TODAY)
     assert import_file(home, write_jsonl(tmp_path / "b.jsonl", [plain]), AS_OF, TODAY).already_imported
