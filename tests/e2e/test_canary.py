@@ -11,8 +11,6 @@ The search itself is proven on control files that do contain every marker in eve
 from __future__ import annotations
 
 import copy
-import csv
-import io
 import json
 import os
 import re
@@ -28,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from sealkeeper.adapters.bundle_csv import bundles_to_csv
 from sealkeeper.formats.identity import id_check_character
 
 SEALKEEPER = Path(sys.executable).parent / "sealkeeper"
@@ -102,38 +101,6 @@ def hits(root: Path, markers: dict[str, str]) -> Iterator[tuple[str, str, str]]:
 
 
 # --- input files ---------------------------------------------------------------------------------------------
-
-
-def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flatten(f"{prefix}.{key}" if prefix else key, inner, out)
-    elif isinstance(value, list):
-        out[prefix] = ";".join(str(v) for v in value) if value else "[]"
-    elif isinstance(value, bool):
-        out[prefix] = "true" if value else "false"
-    else:
-        out[prefix] = "" if value is None else str(value)
-
-
-def to_csv(bundles: list[dict[str, Any]]) -> str:
-    """The CSV layout of adapters/bundle_csv.py: one row per event, the bundle's columns on every row."""
-    rows: list[dict[str, str]] = []
-    for bundle in bundles:
-        head: dict[str, str] = {}
-        for key in ("id", "jurisdiction", "as_of", "person", "target"):
-            if key in bundle:
-                _flatten(key, bundle[key], head)
-        for event in bundle["events"]:
-            row = dict(head)
-            _flatten("event", event, row)
-            rows.append(row)
-    columns = list(dict.fromkeys(c for row in rows for c in row))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def for_csv(bundle: dict[str, Any]) -> dict[str, Any]:
@@ -259,7 +226,7 @@ def make_inputs(runner: Runner, folder: Path) -> Inputs:
 
     bad_csv_bundles = [for_csv(b) for b in (population[5], bad_id, population[6], bad_date)]
     bad_csv = folder / "bad.csv"
-    bad_csv.write_text(to_csv(bad_csv_bundles), encoding="utf-8")
+    bad_csv.write_text(bundles_to_csv(bad_csv_bundles), encoding="utf-8")
     first_line, csv_lines = 2, {}
     for bundle in bad_csv_bundles:
         csv_lines[bundle["id"]] = first_line
@@ -267,7 +234,7 @@ def make_inputs(runner: Runner, folder: Path) -> Inputs:
 
     return Inputs(
         people_jsonl=write_jsonl(folder / "people.jsonl", good),
-        people_csv=_write(folder / "people.csv", to_csv([for_csv(b) for b in good])),
+        people_csv=_write(folder / "people.csv", bundles_to_csv([for_csv(b) for b in good])),
         bad_jsonl=bad_jsonl,
         bad_csv=bad_csv,
         bad_lines=bad_lines,

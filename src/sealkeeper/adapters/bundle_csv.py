@@ -127,3 +127,37 @@ def _finish(bundle: _Bundle, keep_source: bool) -> Item:
     if bundle.error is not None:
         return Item(bundle.line, None, bundle.error)
     return item_from_object(bundle.line, bundle.obj, keep_source)
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else key, inner, out)
+    elif isinstance(value, list):
+        out[prefix] = ";".join(str(v) for v in value) if value else "[]"
+    elif isinstance(value, bool):
+        out[prefix] = "true" if value else "false"
+    else:
+        out[prefix] = "" if value is None else str(value)
+
+
+def bundles_to_csv(bundles: list[dict[str, Any]]) -> str:
+    """The CSV form of decoded bundles (the inverse of :func:`iter_csv_items`): one row per event, the bundle's
+    own columns on every row. ``expected``, ``interpretive`` and a bundle-level ``note`` have no column: leave
+    them out first."""
+    rows: list[dict[str, str]] = []
+    for bundle in bundles:
+        head: dict[str, str] = {}
+        for key in ("id", "jurisdiction", "as_of", "person", "target"):
+            if key in bundle:
+                _flatten(key, bundle[key], head)
+        for event in bundle["events"]:
+            row = dict(head)
+            _flatten("event", event, row)
+            rows.append(row)
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()

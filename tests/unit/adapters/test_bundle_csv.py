@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from sealkeeper.adapters.bundle_csv import iter_csv_items
+from sealkeeper.adapters.bundle_csv import bundles_to_csv, iter_csv_items
 from sealkeeper.adapters.bundle_files import iter_items
 from sealkeeper.errors import SourceError
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "examples.json"
-
-
-def _flatten(prefix: str, value: Any, out: dict[str, str]) -> None:
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            _flatten(f"{prefix}.{key}" if prefix else key, inner, out)
-    elif isinstance(value, list):
-        out[prefix] = ";".join(str(v) for v in value) if value else "[]"
-    elif isinstance(value, bool):
-        out[prefix] = "true" if value else "false"
-    else:
-        out[prefix] = "" if value is None else str(value)
-
-
-def to_csv(bundles: list[dict[str, Any]]) -> str:
-    rows: list[dict[str, str]] = []
-    for bundle in bundles:
-        head: dict[str, str] = {}
-        for key in ("id", "jurisdiction", "as_of", "person", "target"):
-            if key in bundle:
-                _flatten(key, bundle[key], head)
-        for event in bundle["events"]:
-            row = dict(head)
-            _flatten("event", event, row)
-            rows.append(row)
-    columns = list(dict.fromkeys(c for row in rows for c in row))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns)
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
 
 
 def test_every_shared_example_reads_the_same_from_csv_and_json() -> None:
@@ -58,7 +24,7 @@ def test_every_shared_example_reads_the_same_from_csv_and_json() -> None:
         if example.get("target"):
             example["target"].pop("note", None)
     from_json = [i.bundle for i in iter_items(json.dumps(examples), "x.json")]
-    from_csv = [i.bundle for i in iter_csv_items(to_csv(examples), "x.csv")]
+    from_csv = [i.bundle for i in iter_csv_items(bundles_to_csv(examples), "x.csv")]
     assert len(from_csv) == len(examples)
     assert from_csv == from_json
 
