@@ -27,11 +27,14 @@ $(BIN)/sealkeeper: $(UV) pyproject.toml uv.lock
 
 setup: $(BIN)/sealkeeper
 
-## make run: synthesise a population, run the automatic sealing scan over it, print the summary.
+## make run: synthesise a population, keep it in the protected store (SQLite in $(SEALKEEPER_HOME);
+## identities encrypted, every decision in the ledger), run the automatic sealing scan, print the summary.
 run: setup
 	@mkdir -p $(SEALKEEPER_HOME)
-	$(BIN)/sealkeeper synth --people $(PEOPLE) --seed $(SEED) --as-of $(AS_OF) --out $(SEALKEEPER_HOME)/population.jsonl
-	$(BIN)/sealkeeper scan $(SEALKEEPER_HOME)/population.jsonl --as-of $(AS_OF)
+	$(BIN)/sealkeeper synth --people $(PEOPLE) --seed $(SEED) --as-of $(AS_OF) --identities --out $(CURDIR)/.population.jsonl
+	@test -f $(SEALKEEPER_HOME)/sealkeeper.toml || SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper init
+	SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper import $(CURDIR)/.population.jsonl --as-of $(AS_OF)
+	$(BIN)/sealkeeper scan $(CURDIR)/.population.jsonl --as-of $(AS_OF)
 
 lint: setup
 	$(BIN)/ruff check src tests bench
