@@ -53,10 +53,15 @@ class Settings:
     @property
     def database_label(self) -> str:
         """The database URL without any password, for messages."""
-        if "@" not in self.database_url:
-            return self.database_url
-        scheme, rest = self.database_url.split("://", 1)
-        return f"{scheme}://…@{rest.rsplit('@', 1)[1]}"
+        from sqlalchemy.engine import make_url  # noqa: PLC0415 - only for messages
+        from sqlalchemy.exc import ArgumentError  # noqa: PLC0415
+
+        try:
+            url = make_url(self.database_url)
+        except ArgumentError:
+            return "(unreadable database URL)"
+        query = {k: v for k, v in url.query.items() if k.lower() not in ("password", "passwd", "sslpassword")}
+        return url.set(query=query).render_as_string(hide_password=True)
 
     def with_overrides(self, **changes: object) -> Settings:
         return _checked(replace(self, **changes))  # type: ignore[arg-type]

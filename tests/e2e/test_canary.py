@@ -371,7 +371,7 @@ def _story(run: Runner, inputs: Inputs) -> None:  # noqa: PLR0915 - every comman
     (home / "backups").mkdir()
     run.ok("backup", "backup", "--out", home / "backups" / "before-delete.skb")
     run.ok("delete", "delete", token, "--yes")
-    run.ok("restore", "restore", home / "backups" / "before-delete.skb")
+    run.ok("restore", "restore", home / "backups" / "before-delete.skb", "--yes")
     started = {
         "person-after-delete": run.start("person", "--token", token),
         "backup-after-delete": run.start("backup", "--out", home / "backups" / "after-delete.skb"),

@@ -51,3 +51,10 @@ def test_a_password_in_the_database_url_is_hidden(tmp_path: Path) -> None:
     settings = load_settings({"SEALKEEPER_HOME": str(tmp_path), "SEALKEEPER_DATABASE_URL": url})
     assert "s3cret" not in settings.database_label
     assert "s3cret" not in repr(settings)
+
+
+def test_a_password_in_the_query_string_is_hidden_too(tmp_path: Path) -> None:
+    url = "postgresql+psycopg://sk@db.example/sk?password=S3cretPW&sslmode=require"
+    settings = load_settings({"SEALKEEPER_HOME": str(tmp_path), "SEALKEEPER_DATABASE_URL": url})
+    assert "S3cretPW" not in settings.database_label
+    assert "sslmode=require" in settings.database_label

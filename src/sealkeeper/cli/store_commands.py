@@ -136,6 +136,13 @@ def backup(out: Path) -> None:
 
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
-def restore(path: Path) -> None:
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+def restore(path: Path, yes: bool) -> None:
     """Verify a backup completely, then replace the store's records with it (deletions since then stay)."""
+    if not yes:
+        click.confirm(
+            "Replace the store's records with this backup? People imported after it was taken lose their data "
+            "for good (backups hold no data keys)",
+            abort=True,
+        )
     click.echo(records.as_json(backup_service.restore(settings(), path)))

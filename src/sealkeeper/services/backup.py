@@ -33,11 +33,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from sealkeeper.config import Settings
-from sealkeeper.errors import IntegrityError, StoreError
-from sealkeeper.services.protection import open_protector
-from sealkeeper.services.store_access import open_store
+from sealkeeper.errors import IntegrityError, KeyUnavailableError, StoreError
+from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.protection import Protector, open_protector
+from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.store.database import head_revision, transaction
-from sealkeeper.store.tables import BACKED_UP, data_keys, subjects
+from sealkeeper.store.tables import BACKED_UP, data_keys, identities, subjects
 from sealkeeper.vault.providers import WrappedKey
 
 MAGIC = b"SKBACKUP1\n"
@@ -66,7 +67,10 @@ def _lines(conn: sa.Connection, counts: dict[str, int]) -> Iterator[bytes]:
     for table in BACKED_UP:
         for row in conn.execute(sa.select(table).order_by(*table.primary_key.columns)):
             counts[table.name] = counts.get(table.name, 0) + 1
-            record = {"t": table.name, "r": {k: _plain(v) for k, v in row._mapping.items()}}
+            values = {k: _plain(v) for k, v in row._mapping.items()}
+            if table is subjects:
+                values["id_index"] = None  # rebuilt at restore from live keys: a deleted person's stays empty
+            record = {"t": table.name, "r": values}
             yield json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
@@ -100,7 +104,12 @@ def backup(settings: Settings, out: Path, today: dt.date) -> dict[str, Any]:
         "key": {"kek": wrapped.kek_id, "blob": base64.b64encode(wrapped.blob).decode("ascii")},
     }  # fmt: skip
     tmp = out.with_name(out.name + ".part")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise StoreError(f"{tmp} exists (an interrupted backup?); remove it and run the backup again") from None
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot be written ({exc.strerror})") from None
     with os.fdopen(fd, "wb") as handle:
         handle.write(MAGIC + json.dumps(header, sort_keys=True).encode("ascii") + b"\n")
         for i, chunk in enumerate(chunks):
@@ -114,6 +123,13 @@ def backup(settings: Settings, out: Path, today: dt.date) -> dict[str, Any]:
 
 def _read(settings: Settings, path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Decrypt and verify a whole backup in memory; raise before anything is replaced."""
+    try:
+        return _read_checked(settings, path)
+    except (ValueError, KeyError, TypeError, zlib.error):  # json and struct errors are ValueErrors
+        raise IntegrityError(f"{path}: damaged or not a sealkeeper backup (its structure does not parse)") from None
+
+
+def _read_checked(settings: Settings, path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -129,7 +145,14 @@ def _read(settings: Settings, path: Path) -> tuple[dict[str, Any], list[dict[str
         protector = open_protector(conn, settings)
     if header["suite"] != protector.suite.name:
         raise StoreError(f"{path}: backup uses suite {header['suite']}, this home uses {protector.suite.name}")
-    key = protector.provider.unwrap(WrappedKey(header["key"]["kek"], base64.b64decode(header["key"]["blob"])))
+    kek = header["key"]["kek"]
+    try:
+        key = protector.provider.unwrap(WrappedKey(kek, base64.b64decode(header["key"]["blob"])))
+    except KeyUnavailableError:
+        raise KeyUnavailableError(
+            f"{path}: the backup's key is wrapped under key-encryption key {kek}, which the key provider no longer "
+            "holds (retired by `keys rotate --retire-old`?); this backup cannot be restored"
+        ) from None
     body, offset, total = bytearray(), head_end + 1, int(header["chunks"])
     for i in range(total):
         if offset + 4 > len(data):
@@ -156,12 +179,12 @@ def restore(settings: Settings, path: Path) -> dict[str, Any]:
     header, rows = _read(settings, path)
     engine = open_store(settings)
     with transaction(engine) as conn:
-        shredded = {
-            r.token: r.deleted_on
-            for r in conn.execute(
-                sa.select(subjects.c.token, subjects.c.deleted_on).where(subjects.c.deleted_on.is_not(None))
-            )
-        }
+        writer_lock(conn)  # no deletion or import can slip in between what is read here and what is written
+        protector = open_protector(conn, settings)
+        keys = {r.token: (r.kek_id, r.wrapped) for r in conn.execute(sa.select(data_keys))}
+        deleted_on = {r.token: r.deleted_on for r in conn.execute(sa.select(subjects.c.token, subjects.c.deleted_on))}
+        # A deletion is a destroyed key: whatever the backup says, those people stay deleted.
+        shredded = {t: deleted_on.get(t) for t, (_, blob) in keys.items() if blob is None}
         backed = {r["r"]["token"] for r in rows if r["t"] == "subjects"}
         for table in reversed(BACKED_UP):
             if table is not subjects:
@@ -176,15 +199,39 @@ def restore(settings: Settings, path: Path) -> dict[str, Any]:
             if table is subjects:
                 for row in batch:
                     if row["token"] in shredded:  # a deletion after the backup still holds
-                        row.update(deleted_on=shredded[row["token"]], id_index=None)
+                        row.update(deleted_on=shredded[row["token"]] or row["deleted_on"], id_index=None)
                 _upsert_subjects(conn, batch, set(live))
+            elif table is identities:
+                if batch:
+                    conn.execute(sa.insert(table), batch)
+                _reindex(conn, protector, batch, keys)
             elif batch:
                 conn.execute(sa.insert(table), batch)
         if engine.dialect.name == "postgresql":
             conn.execute(
                 sa.text("SELECT setval(pg_get_serial_sequence('imports', 'id'), COALESCE(MAX(id), 1)) FROM imports")
             )
-    return {"path": str(path), "id": header["id"], "taken_on": header["taken_on"], "counts": header["counts"]}
+        open_ledger(settings).append(
+            conn,
+            {"type": "store.restored", "backup": header["id"], "taken_on": header["taken_on"],
+             "counts": header["counts"], "keys_destroyed": len(gone)},
+        )  # fmt: skip
+    return {
+        "path": str(path), "id": header["id"], "taken_on": header["taken_on"], "counts": header["counts"],
+        "people_imported_since_and_dropped": len(gone),
+    }  # fmt: skip
+
+
+def _reindex(conn: sa.Connection, protector: Protector, batch: list[dict[str, Any]], keys: dict[str, Any]) -> None:
+    """The blind index of each restored person whose data key still exists (never taken from the backup)."""
+    for row in batch:
+        kek_id, blob = keys.get(row["token"], (None, None))
+        if row["id_number"] is None or blob is None:
+            continue
+        dek = protector.data_key(row["token"], kek_id, bytes(blob))
+        number = protector.unseal(dek, row["token"], "id_number", row["version"], bytes(row["id_number"]))
+        index = protector.blind_index(number)
+        conn.execute(sa.update(subjects).where(subjects.c.token == row["token"]).values(id_index=index))
 
 
 def _upsert_subjects(conn: sa.Connection, batch: list[dict[str, Any]], live: set[str]) -> None:

@@ -29,7 +29,7 @@ from sealkeeper.model.record import Bundle
 from sealkeeper.services import evaluation
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import Protector, open_protector, wrapped_row
-from sealkeeper.services.store_access import open_store
+from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.store import repository as repo
 from sealkeeper.store.database import transaction
 from sealkeeper.store.tables import bundles as bundles_table
@@ -103,6 +103,7 @@ class _Plan:
     bundles_new: list[dict[str, Any]] = field(default_factory=list)
     bundles_changed: list[dict[str, Any]] = field(default_factory=list)
     to_decide: list[Bundle] = field(default_factory=list)
+    index_updates: dict[str, bytes] = field(default_factory=dict)  # token -> new blind index (ID number changed)
     facts_sha: dict[str, str] = field(default_factory=dict)
     unchanged: int = 0
 
@@ -173,6 +174,9 @@ class _Planner:
         if token is not None and self.states.get(token, (None, None))[0] is not None:
             self.problems.append((item.position, "(bundle)", f"bundle {bundle.id} belongs to a deleted subject"))
             return
+        if token is not None and index is not None and index not in self.by_index:
+            self.plan.index_updates[token] = index  # the person's ID number changed: the index follows it
+            self.by_index[index] = token
         token = token or self._new_subject(index)
         if not identity.is_empty():
             version = self.versions[token] + 1
@@ -246,6 +250,7 @@ def _import(
         raise ImportRejectedError(source, problems)
     engine = open_store(settings)
     with transaction(engine) as conn:
+        writer_lock(conn)  # before planning: no deletion, restore or key retirement can interleave
         protector = open_protector(conn, settings)
         progress("protecting")
         planner = _Planner(conn, protector, items, source, today)
@@ -262,6 +267,7 @@ def _import(
         progress("writing")
         import_id = repo.add_import(conn, file_digest, today, len(items), len(plan.to_decide))
         repo.insert_many(conn, subjects, plan.subjects)
+        repo.set_indexes(conn, plan.index_updates)
         repo.insert_many(conn, data_keys, plan.keys)
         repo.upsert_identities(conn, plan.identities_new, plan.identities_changed)
         for row in plan.bundles_new + plan.bundles_changed:

@@ -12,7 +12,7 @@ from sealkeeper.errors import ConfigError, KeyUnavailableError, StoreError
 from sealkeeper.formats.identity import normalise_id_number
 from sealkeeper.services.ledger import ensure_ledger_key, open_ledger
 from sealkeeper.services.protection import Protector, open_protector, open_provider
-from sealkeeper.services.store_access import open_store
+from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.store import repository as repo
 from sealkeeper.store.database import current_revision, make_engine, migrate, transaction
 from sealkeeper.vault.providers import WrappedKey
@@ -33,7 +33,7 @@ def init_home(settings: Settings) -> InitReport:
     """Create the home, the keys and the database. Refuses to touch a home or database already set up."""
     settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
-    if current_revision(engine) is not None:
+    if current_revision(engine) is not None and _has_keys(engine):
         raise StoreError(f"the database {settings.database_label} is already initialised; nothing was changed")
     if settings.key_provider == "keyfile" and settings.key_path.exists():
         raise ConfigError(f"{settings.key_path} already exists; refusing to replace a key file (nothing was changed)")
@@ -53,6 +53,12 @@ def init_home(settings: Settings) -> InitReport:
     write_home_config(settings)
     where = str(settings.key_path) if settings.key_provider == "keyfile" else f"PKCS#11 token {settings.pkcs11_token}"
     return InitReport(str(settings.home), settings.database_label, settings.suite, settings.key_provider, where)
+
+
+def _has_keys(engine: Any) -> bool:
+    """An init that failed after migrating left a schema without keys: init may finish it."""
+    with transaction(engine) as conn:
+        return repo.get_setting(conn, "vault.index_key") is not None
 
 
 def find_subject(settings: Settings, id_number: str) -> str | None:
@@ -112,6 +118,7 @@ def delete_subject(settings: Settings, token: str, today: dt.date) -> dict[str, 
     """PIPL Art. 47 deletion by crypto-shredding: the data key goes; facts and decisions stay for counts."""
     engine = open_store(settings)
     with transaction(engine) as conn:
+        writer_lock(conn)
         open_protector(conn, settings)  # a wrong key must not shred anything
         subject = repo.subject(conn, token)
         if subject is None:
@@ -120,6 +127,9 @@ def delete_subject(settings: Settings, token: str, today: dt.date) -> dict[str, 
             raise StoreError(f"subject {token} was already deleted on {subject.deleted_on.isoformat()}")
         repo.shred(conn, token, today)
         open_ledger(settings).append(conn, {"type": "subject.deleted", "subject": token, "at": today.isoformat()})
+    if engine.dialect.name == "sqlite":  # the old page with the wrapped key leaves the WAL file too
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"token": token, "deleted_on": today.isoformat()}
 
 
@@ -149,19 +159,24 @@ def rotate_keys(settings: Settings, batch: int = 500, retire: bool = False) -> d
             if len(rows) < batch:
                 break
     retired: list[str] = []
-    if retire:
-        with transaction(engine) as conn:
-            usage = repo.kek_usage(conn)
-        for kek in old:
-            if usage.get(kek):
-                raise KeyUnavailableError(f"KEK {kek} still wraps {usage[kek]} keys; not retired")
-            with transaction(engine) as conn:  # logged first: a retirement that cannot be logged does not happen
-                ledger.append(conn, {"type": "key.retired", "kek": kek, "provider": settings.key_provider})
-                protector.provider.retire(kek)
-            retired.append(kek)
+    for kek in old if retire else []:
+        with transaction(engine) as conn:  # under the writer lock: no import can be wrapping under this KEK now
+            writer_lock(conn)
+            usage = repo.kek_usage(conn).get(kek, 0)
+            if usage:
+                raise KeyUnavailableError(
+                    f"KEK {kek} still wraps {usage} data key(s) (an import wrapped them meanwhile); "
+                    "nothing was retired: run `sealkeeper keys rotate --retire-old` again"
+                )
+            ledger.append(conn, {"type": "key.retired", "kek": kek, "provider": settings.key_provider})
+            protector.provider.retire(kek)  # last: if the log or the count failed, the KEK still exists
+        retired.append(kek)
     with transaction(engine) as conn:
         ledger.append(conn, {"type": "key.rotated", "current": new, "rewrapped": moved})
-    return {"current": new, "rewrapped": moved, "retired": retired}
+    result: dict[str, Any] = {"current": new, "rewrapped": moved, "retired": retired}
+    if retired:
+        result["note"] = "backups taken before this rotation can no longer be restored: take a new backup now"
+    return result
 
 
 def status(settings: Settings) -> dict[str, Any]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from sealkeeper.config import Settings
 from sealkeeper.errors import StoreError
 from sealkeeper.store.database import check_schema, make_engine
+from sealkeeper.store.ledger_repository import lock_head
 
 _ENGINES: dict[str, Engine] = {}
 
@@ -31,3 +32,12 @@ def close_all() -> None:
     for engine in list(_ENGINES.values()):
         engine.dispose()
     _ENGINES.clear()
+
+
+def writer_lock(conn: Connection) -> None:
+    """The store's one writer lock, held to the end of the caller's transaction: the ledger's head row.
+
+    Every change that is logged takes it anyway when it appends; taking it first makes imports, deletions,
+    restores and key retirements serialise completely, so none plans from a state another is changing
+    (SQLite's BEGIN IMMEDIATE already does this; PostgreSQL's row lock does it there)."""
+    lock_head(conn)

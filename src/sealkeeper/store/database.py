@@ -25,12 +25,23 @@ from sealkeeper.errors import StoreError
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's legacy mode never says BEGIN before a SELECT, so reads would not share a snapshot:
+    # transactions are begun explicitly in _sqlite_begin (SQLAlchemy's documented recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: a crash loses no committed transaction's atomicity
     cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA secure_delete=ON")  # a destroyed key is overwritten in the file, not just unlinked
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """Writers (``transaction``) take the write lock at BEGIN IMMEDIATE, so what they read before writing
+    cannot change under them; readers begin DEFERRED and see one snapshot until they end."""
+    mode = "IMMEDIATE" if connection.get_execution_options().get("sqlite_write") else "DEFERRED"
+    connection.exec_driver_sql(f"BEGIN {mode}")
 
 
 def make_engine(url: str) -> Engine:
@@ -41,6 +52,7 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"cannot use database URL: {type(exc).__name__}: {exc}") from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
@@ -66,12 +78,16 @@ def migrate(engine: Engine) -> None:
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), "head")
     except sa.exc.SQLAlchemyError as exc:
-        raise StoreError(f"migration failed: {type(exc).__name__}: {exc.__class__.__doc__ or ''}".strip()) from None
+        raise StoreError(f"migration failed ({type(exc).__name__}); the database was left as it was") from None
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except sa.exc.SQLAlchemyError as exc:
+        problem = type(exc).__name__
+        raise StoreError(f"cannot open the database ({problem}); is SEALKEEPER_DATABASE_URL right?") from None
 
 
 def check_schema(engine: Engine) -> None:
@@ -92,7 +108,7 @@ def check_schema(engine: Engine) -> None:
 def transaction(engine: Engine) -> Iterator[Connection]:
     """One unit of work: everything inside commits together or not at all."""
     try:
-        with engine.begin() as connection:
-            yield connection
+        with engine.connect() as plain, plain.execution_options(sqlite_write=True).begin():
+            yield plain
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"database error ({type(exc).__name__}); nothing from this step was written") from None

@@ -142,6 +142,11 @@ def subject(conn: Connection, token: str) -> Any:
     return conn.execute(sa.select(subjects).where(subjects.c.token == token)).first()
 
 
+def set_indexes(conn: Connection, indexes: dict[str, bytes]) -> None:
+    for token, index in indexes.items():
+        conn.execute(sa.update(subjects).where(subjects.c.token == token).values(id_index=index))
+
+
 def shred(conn: Connection, token: str, day: dt.date) -> None:
     """Crypto-shredding: the wrapped key and the blind index go; facts and decisions stay (counts stay valid)."""
     conn.execute(sa.update(data_keys).where(data_keys.c.token == token).values(kek_id=None, wrapped=None))

@@ -85,8 +85,23 @@ def test_a_backup_taken_during_an_import_holds_all_of_that_file_or_none(home: Se
     big = write_jsonl(tmp_path / "big.jsonl", [person_bundle(n) for n in range(100, 1600)])
     worker = threading.Thread(target=import_file, args=(home, big, AS_OF, TODAY))
     worker.start()
-    taken = [backup(home, tmp_path / f"b{i}.skb", TODAY)["counts"].get("bundles", 0) for i in range(4)]
+    counts = [backup(home, tmp_path / f"b{i}.skb", TODAY)["counts"] for i in range(4)]
     worker.join()
+    taken = [c.get("bundles", 0) for c in counts]
     assert all(n in (2, 1502) for n in taken), taken
+    assert all(c.get("subjects", 0) == c.get("bundles", 0) for c in counts), "one snapshot: people and records agree"
     restore(home, tmp_path / "b0.skb")
     assert status(home)["bundles"] == taken[0]
+
+
+def test_a_backup_holds_no_blind_index_and_restore_rebuilds_it(home: Settings, tmp_path: Path) -> None:
+    from sealkeeper.services.backup import _read  # noqa: PLC0415 - the backup's decrypted rows
+
+    _import(home, tmp_path, range(1, 4), "a.jsonl")
+    backup(home, tmp_path / "b.skb", TODAY)
+    _, rows = _read(home, tmp_path / "b.skb")
+    subjects = [r["r"] for r in rows if r["t"] == "subjects"]
+    assert len(subjects) == 3
+    assert all(s["id_index"] is None for s in subjects), "a deleted person's ID number must not be guessable"
+    restore(home, tmp_path / "b.skb")
+    assert find_subject(home, person_bundle(2)["person"]["id_number"]) == _token(home, 2)

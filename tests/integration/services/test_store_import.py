@@ -152,3 +152,30 @@ def test_worked_case_annotations_do_not_make_a_record_look_changed(home: Setting
     annotated = {**person_bundle(1), "expected": expected, "interpretive": False}
     import_file(home, write_jsonl(tmp_path / "a.jsonl", [annotated]), AS_OF, TODAY)
     assert import_file(home, write_jsonl(tmp_path / "b.jsonl", [plain]), AS_OF, TODAY).already_imported
+
+
+def test_a_changed_id_number_moves_the_blind_index_with_it(home: Settings, tmp_path: Path) -> None:
+    first = person_bundle(1)
+    import_file(home, write_jsonl(tmp_path / "a.jsonl", [first]), AS_OF, TODAY)
+    corrected = person_bundle(1)
+    corrected["person"]["id_number"] = person_bundle(2)["person"]["id_number"]
+    import_file(home, write_jsonl(tmp_path / "b.jsonl", [corrected]), AS_OF, TODAY)
+    token = find_subject(home, corrected["person"]["id_number"])
+    assert token is not None
+    assert find_subject(home, first["person"]["id_number"]) is None
+    assert person_view(home, token)["identity"]["id_number"] == corrected["person"]["id_number"]
+
+
+def test_init_finishes_a_home_whose_first_init_stopped_after_migrating(tmp_path: Path, database_url: str) -> None:
+    from conftest import make_settings  # noqa: PLC0415
+
+    from sealkeeper.services.records import init_home  # noqa: PLC0415
+    from sealkeeper.store.database import make_engine, migrate  # noqa: PLC0415
+
+    settings = make_settings(tmp_path / "home", database_url)
+    (tmp_path / "home").mkdir()
+    engine = make_engine(database_url)
+    migrate(engine)  # as if init had failed right after the migration
+    engine.dispose()
+    init_home(settings)
+    assert status(settings)["subjects"] == 0

@@ -154,3 +154,34 @@ def test_reads_go_on_while_keys_are_rotated(home: Settings, tmp_path: Path) -> N
     assert failures == []
     assert reads > 0
     assert result["rewrapped"] == 120
+
+
+def test_retiring_during_an_import_never_loses_a_key(home: Settings, tmp_path: Path) -> None:
+    import threading  # noqa: PLC0415
+
+    _two_people(home, tmp_path)
+    outcome: list[object] = []
+
+    def rotate() -> None:
+        try:
+            outcome.append(rotate_keys(home, retire=True))
+        except KeyUnavailableError as exc:
+            outcome.append(exc)
+
+    workers: list[threading.Thread] = []
+
+    def progress(stage: str) -> None:
+        if stage == "protecting" and not workers:  # the import holds the writer lock now
+            workers.append(threading.Thread(target=rotate))
+            workers[0].start()
+
+    people = [person_bundle(n) for n in range(10, 40)]
+    import_file(home, write_jsonl(tmp_path / "more.jsonl", people), AS_OF, TODAY, progress=progress)
+    workers[0].join()
+    assert outcome, "the rotation ran"
+    if isinstance(outcome[0], KeyUnavailableError):
+        assert "nothing was retired" in str(outcome[0])
+    for person in people:
+        token = find_subject(home, person["person"]["id_number"])
+        assert token is not None
+        assert person_view(home, token)["identity"]["name"] == "张三"
