@@ -106,8 +106,9 @@ def iter_csv_items(text: str, source: str, *, keep_source: bool = False) -> Iter
     if unknown:
         raise SourceError(source, 1, f"unknown column(s) {unknown}: expected bundle fields or event.* columns")
     current: _Bundle | None = None
+    last = reader.line_num  # the header's last line
     for row in reader:
-        line = reader.line_num
+        line, last = last + 1, reader.line_num  # a row with a quoted line break starts before line_num
         if None in row:
             raise SourceError(source, line, "more cells than header columns")
         if current is None or row.get("id") != current.head.get("id"):

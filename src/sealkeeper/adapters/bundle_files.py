@@ -20,7 +20,7 @@ from sealkeeper.model.record import Bundle
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """One entry of a file: its position (1-based line for JSON Lines, index for arrays) and outcome.
+    """One entry of a file: its position (the 1-based line it starts on) and outcome.
 
     ``source`` is the decoded bundle without identity fields (kept only when asked for: the importer stores
     it); ``identity`` holds the split-off name, ID number and address.
@@ -49,11 +49,11 @@ def iter_items(text: str, source: str, *, keep_source: bool = False) -> Iterator
     stripped = text.lstrip()
     if stripped.startswith("["):
         try:
-            entries = json.loads(text)
+            entries = list(_array_entries(text))  # the whole array parses before any entry is used
         except json.JSONDecodeError as exc:
             raise SourceError(source, exc.lineno, f"not valid JSON: {exc.msg}") from None
-        for index, obj in enumerate(entries):
-            yield item_from_object(index, obj, keep_source)
+        for start, obj in entries:
+            yield item_from_object(start, obj, keep_source)
         return
     # JSON Lines are split at "\n" only: str.splitlines() would also split at U+2028 and friends,
     # which JSON allows raw inside strings.
@@ -67,6 +67,40 @@ def iter_items(text: str, source: str, *, keep_source: bool = False) -> Iterator
             yield Item(number, None, error)
             continue
         yield item_from_object(number, obj, keep_source)
+
+
+_WHITESPACE = " \t\n\r"
+
+
+def _array_entries(text: str) -> Iterator[tuple[int, object]]:
+    """The elements of a JSON array with the line each one starts on (json.loads would lose the lines)."""
+    decoder = json.JSONDecoder()
+    at, line, end = text.index("[") + 1, 1 + text.count("\n", 0, text.index("[")), len(text)
+
+    def skip(i: int) -> int:
+        nonlocal line
+        while i < end and text[i] in _WHITESPACE:
+            line += text[i] == "\n"
+            i += 1
+        return i
+
+    at = skip(at)
+    if at < end and text[at] == "]":
+        return
+    while True:
+        obj, after = decoder.raw_decode(text, at)
+        yield line, obj
+        line += text.count("\n", at, after)
+        at = skip(after)
+        if at < end and text[at] == ",":
+            at = skip(at + 1)
+            continue
+        if at < end and text[at] == "]":
+            rest = skip(at + 1)
+            if rest == end:
+                return
+            raise json.JSONDecodeError("text after the end of the array", text, rest)
+        raise json.JSONDecodeError("expected ',' or ']' after an array element", text, at)
 
 
 def item_from_object(position: int, obj: object, keep_source: bool = False) -> Item:

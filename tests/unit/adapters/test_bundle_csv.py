@@ -57,3 +57,12 @@ def test_bundle_columns_must_agree_on_every_row() -> None:
 def test_a_bad_header_refuses_the_file(header: str, message: str) -> None:
     with pytest.raises(SourceError, match=message):
         list(iter_csv_items(header + "\n", "in.csv"))
+
+
+def test_a_row_with_a_line_break_in_a_cell_is_reported_at_its_first_line() -> None:
+    text = (
+        "id,jurisdiction,as_of,person.birth_date,event.id,event.type,event.date,event.note\n"
+        'CN-01,CN,2026-01-01,1990-01-01,e1,admin_penalty,2020-01-01,"two\nlines"\n'
+        "CN-02,CN,2026-01-01,1990-01-01,e1,admin_penalty,2020-02-01,x\n"
+    )
+    assert [i.position for i in iter_csv_items(text, "in.csv")] == [2, 4]

@@ -62,7 +62,8 @@ def test_json_array() -> None:
     items = list(iter_items(text, "mem.json"))
     assert ids(items) == ["CN-01", "CN-02", "CN-03"]
     assert all(i.error is None for i in items)
-    assert [i.position for i in items] == [0, 1, 2]
+    starts = [n for n, line in enumerate(text.split("\n"), start=1) if line == "  {"]
+    assert [i.position for i in items] == starts, "each bundle is reported at the line it starts on"
 
 
 def test_json_array_with_leading_whitespace() -> None:
@@ -236,3 +237,18 @@ def test_non_utf8_bytes(tmp_path: Path, raw: bytes) -> None:
         list(read_bundles(path))
     assert info.value.source == str(path)
     assert "UTF-8" in str(info.value)
+
+
+def test_a_broken_entry_of_an_array_is_reported_at_its_line() -> None:
+    broken = bundle(2)
+    del broken["as_of"]
+    text = json.dumps([bundle(1), broken], ensure_ascii=False, indent=2)
+    second = [n for n, line in enumerate(text.split("\n"), start=1) if line == "  {"][1]
+    bad = list(iter_items(text, "mem.json"))[1]
+    assert bad.error is not None
+    assert bad.position == second
+
+
+def test_text_after_the_array_is_refused_with_its_line() -> None:
+    with pytest.raises(SourceError, match=r"mem.json:2: not valid JSON"):
+        list(iter_items('[{"id": "CN-01"}]\n{"id": "CN-02"}', "mem.json"))
