@@ -131,6 +131,7 @@ class _Planner:
             conn, sorted({t for t, _, _ in self.stored.values()} | set(self.by_index.values()))
         )
         self.keys: dict[str, bytes] = {}
+        self.identities: dict[str, Identity] = {}  # as merged so far in this file
         self.versions: dict[str, int] = {t: v or 0 for t, (_, v) in self.states.items()}
         self.plan = _Plan()
         self.problems: list[tuple[int | None, str, str]] = []
@@ -152,6 +153,27 @@ class _Planner:
         if index is not None:
             self.by_index[index] = token
         return token
+
+    def _merged(self, token: str, identity: Identity) -> Identity | None:
+        """The person's identity with this bundle's fields over the stored ones (a later case that omits the
+        address keeps the known address), or None when nothing changes."""
+        if identity.is_empty():
+            return None
+        known = self.identities.get(token)
+        if known is None and self.versions[token]:
+            row = repo.identity_row(self.conn, token)
+            dek = self._key(token)
+            known = Identity(*(
+                None if getattr(row, c) is None else self.p.unseal(dek, token, c, row.version, bytes(getattr(row, c)))
+                for c in IDENTITY_COLUMNS
+            ))  # fmt: skip
+        merged = (
+            identity
+            if known is None
+            else Identity(*(getattr(identity, c) or getattr(known, c) for c in IDENTITY_COLUMNS))
+        )
+        self.identities[token] = merged
+        return None if merged == known else merged
 
     def add(self, item: Item) -> None:
         bundle, identity, source = item.bundle, item.identity, item.source
@@ -178,9 +200,10 @@ class _Planner:
             self.plan.index_updates[token] = index  # the person's ID number changed: the index follows it
             self.by_index[index] = token
         token = token or self._new_subject(index)
-        if not identity.is_empty():
+        merged = self._merged(token, identity)
+        if merged is not None:
             version = self.versions[token] + 1
-            row = _identity_row(self.p, self._key(token), token, version, identity)
+            row = _identity_row(self.p, self._key(token), token, version, merged)
             (self.plan.identities_changed if self.versions[token] else self.plan.identities_new).append(row)
             self.versions[token] = version
         notes = split_notes(source)

@@ -179,3 +179,18 @@ def test_init_finishes_a_home_whose_first_init_stopped_after_migrating(tmp_path:
     engine.dispose()
     init_home(settings)
     assert status(settings)["subjects"] == 0
+
+
+def test_a_later_case_without_an_address_keeps_the_known_one(home: Settings, tmp_path: Path) -> None:
+    first = person_bundle(1)
+    later = person_bundle(1)
+    later["id"] = "IT-0500"
+    del later["person"]["address"]
+    import_file(home, write_jsonl(tmp_path / "a.jsonl", [first]), AS_OF, TODAY)
+    import_file(home, write_jsonl(tmp_path / "b.jsonl", [later]), AS_OF, TODAY)
+    token = find_subject(home, first["person"]["id_number"])
+    assert token is not None
+    assert person_view(home, token)["identity"] == {k: first["person"][k] for k in ("name", "id_number", "address")}
+    with open_store(home).connect() as conn:
+        version = conn.execute(sa.select(identities.c.version).where(identities.c.token == token)).scalar_one()
+    assert version == 1, "nothing about the person changed: no new identity version"
