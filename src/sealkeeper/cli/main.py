@@ -135,6 +135,8 @@ def _summary(result: evaluation.ScanResult, pack_id: str, version: str, as_of: d
     console.print(by_rule)
     if errors:
         console.print(f"[red]{len(errors)} bundles could not be read[/red] (first: {errors[0].error})")
+    if result.rejected:
+        console.print(f"[red]{len(result.rejected)} bundles could not be decided[/red] (first: {result.rejected[0]})")
 
 
 T = TypeVar("T")

@@ -15,7 +15,7 @@ from sealkeeper.errors import BundleFormatError, PackError
 from sealkeeper.model.decision import Decision
 from sealkeeper.model.record import Bundle
 from sealkeeper.rules.batch import BatchPlan
-from sealkeeper.rules.engine import evaluate_bundle, resolver_for
+from sealkeeper.rules.engine import channel_of, evaluate_bundle, resolver_for
 from sealkeeper.rules.explain import reasons
 from sealkeeper.rules.facts_batch import record_facts
 from sealkeeper.rules.frames import to_frame
@@ -85,6 +85,18 @@ class ScanResult:
     people: int
     seconds_facts: float
     seconds_rules: float
+    rejected: tuple[BundleFormatError, ...] = ()  # bundles the pack cannot decide (a channel it lacks)
+
+
+def channel_problem(bundle: Bundle) -> BundleFormatError | None:
+    """Why the bundle's pack cannot decide it on the channel its target names, or None."""
+    if bundle.target is None or bundle.target.channel is None:
+        return None
+    try:
+        channel_of(pack_for(bundle.jurisdiction), bundle)
+    except BundleFormatError as exc:
+        return exc
+    return None
 
 
 def scan(
@@ -97,9 +109,19 @@ def scan(
 
     A pack's person-level stages (derive, aggregates, combine) are evaluated set-based too
     (``rules.person_batch``); each bundle is decided on its target's channel, else the pack's main one,
-    as ``sealkeeper evaluate`` decides it. A target naming a channel the pack lacks is BundleFormatError.
+    as ``sealkeeper evaluate`` decides it. A bundle whose target names a channel the pack lacks is left out
+    and reported in ``rejected``; the others are decided.
     """
-    population = [b for b in bundles if b.jurisdiction == pack.jurisdiction]
+    population, rejected = [], []
+    for bundle in bundles:
+        if bundle.jurisdiction != pack.jurisdiction:
+            continue
+        try:
+            channel_of(pack, bundle)
+        except BundleFormatError as exc:
+            rejected.append(exc)
+            continue
+        population.append(bundle)
     frame = to_frame(population)
     plan = BatchPlan(pack, as_of)
     start = clock()
@@ -107,4 +129,4 @@ def scan(
     middle = clock()
     decisions = plan.decide(facts)
     end = clock()
-    return ScanResult(decisions, decisions.height, len(population), middle - start, end - middle)
+    return ScanResult(decisions, decisions.height, len(population), middle - start, end - middle, tuple(rejected))

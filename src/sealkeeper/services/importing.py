@@ -75,6 +75,8 @@ def _check(items: list[Item], source: str, as_of: dt.date) -> list[tuple[int | N
                 no_pack[bundle.jurisdiction] = str(exc)
         if (why := no_pack[bundle.jurisdiction]) is not None:
             problems.append((item.position, "jurisdiction", why))
+        elif (bad := evaluation.channel_problem(bundle)) is not None:
+            problems.append((item.position, bad.field, bad.message))
     if not items:
         problems.append((None, "(file)", "holds no bundle"))
     return problems

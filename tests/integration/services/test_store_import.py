@@ -194,3 +194,10 @@ def test_a_later_case_without_an_address_keeps_the_known_one(home: Settings, tmp
     with open_store(home).connect() as conn:
         version = conn.execute(sa.select(identities.c.version).where(identities.c.token == token)).scalar_one()
     assert version == 1, "nothing about the person changed: no new identity version"
+
+
+def test_a_channel_the_pack_lacks_is_a_problem_with_its_line(home: Settings, tmp_path: Path) -> None:
+    bad = {**person_bundle(2), "target": {"channel": "dbs"}}  # a UK-EW channel on a CN bundle
+    path = write_jsonl(tmp_path / "in.jsonl", [person_bundle(1), bad])
+    with pytest.raises(ImportRejectedError, match=r"in.jsonl:2: target.channel: pack CN has no channel 'dbs'"):
+        import_file(home, path, AS_OF, TODAY)

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sealkeeper.adapters.packfiles import load_pack
-from sealkeeper.errors import BundleFormatError
 from sealkeeper.formats.bundle import parse_bundle
 from sealkeeper.model.record import Bundle
 from sealkeeper.rules.engine import evaluate_person
@@ -98,11 +97,14 @@ def test_scan_only_takes_the_packs_jurisdiction() -> None:
     assert result.people == len(examples("JP"))
 
 
-def test_scan_refuses_a_channel_the_pack_does_not_have() -> None:
-    raw = examples("DE")[0]
-    raw["target"] = {"channel": "roa"}
-    with pytest.raises(BundleFormatError, match=r"DE-01.*target\.channel.*roa"):
-        scan([parse_bundle(raw)], load_pack("DE"), dt.date(2025, 1, 1), lambda: 0.0)
+def test_scan_leaves_out_a_bundle_whose_channel_the_pack_lacks_and_decides_the_others() -> None:
+    bad, good = examples("DE")[:2]
+    bad["target"] = {"channel": "roa"}
+    result = scan([parse_bundle(bad), parse_bundle(good)], load_pack("DE"), dt.date(2025, 1, 1), lambda: 0.0)
+    assert result.people == 1
+    assert len(result.rejected) == 1
+    assert result.rejected[0].bundle_id == bad["id"]
+    assert result.rejected[0].field == "target.channel"
 
 
 def test_scan_decides_cn_records() -> None:
