@@ -15,15 +15,10 @@ from pathlib import Path
 
 import click
 
-from sealkeeper.cli.store_commands import settings
+from sealkeeper.cli.context import settings
 from sealkeeper.services import ledger_queries as queries
 from sealkeeper.services import ledger_witness
 from sealkeeper.services.ledger_keys import ensure_ledger_key
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(ledger)
-    cli.add_command(witness)
 
 
 def _now() -> int:

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sealkeeper.cli import ledger_commands, store_commands
+from sealkeeper.cli.lazy import LazyGroup
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.model.dates import parse_iso_date
 from sealkeeper.services import evaluation
@@ -38,7 +38,16 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.d
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-@click.group()
+_STORE = "sealkeeper.cli.store_commands"
+_LEDGER = "sealkeeper.cli.ledger_commands"
+LAZY = {
+    "init": f"{_STORE}.init", "import": f"{_STORE}.import_command", "person": f"{_STORE}.person",
+    "delete": f"{_STORE}.delete", "keys": f"{_STORE}.keys", "backup": f"{_STORE}.backup",
+    "restore": f"{_STORE}.restore", "ledger": f"{_LEDGER}.ledger", "witness": f"{_LEDGER}.witness",
+}  # fmt: skip
+
+
+@click.group(cls=LazyGroup, lazy_subcommands=LAZY)
 @click.version_option(package_name="sealkeeper")
 def cli() -> None:
     """sealkeeper — sealing minor criminal records (轻微犯罪记录封存) by law."""
@@ -182,10 +191,6 @@ def packs(ctx: click.Context) -> None:
 def packs_show(pack_id: str, lang: str, profile: str | None) -> None:
     """Print a pack as a lawyer reads it: rules, parameters with their dated values, citations."""
     click.echo(evaluation.pack_text(pack_id, lang, profile), nl=False)
-
-
-store_commands.register(cli)
-ledger_commands.register(cli)
 
 
 def main() -> None:

@@ -7,13 +7,12 @@ here, at the entry point; the services take every date as a parameter.
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from pathlib import Path
 
 import click
 from rich.console import Console
 
-from sealkeeper.config import Settings, load_settings
+from sealkeeper.cli.context import settings, today
 from sealkeeper.services import backup as backup_service
 from sealkeeper.services import records
 from sealkeeper.services.importing import import_file
@@ -21,32 +20,13 @@ from sealkeeper.services.importing import import_file
 err = Console(stderr=True)
 
 
-@cache
-def settings() -> Settings:
-    return load_settings()
-
-
-def _today() -> dt.date:
-    return dt.date.today()  # noqa: DTZ011 - the entry point is where the calendar day comes from
-
-
 def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
     if value is None:
-        return _today()
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def register(cli: click.Group) -> None:
-    cli.add_command(init)
-    cli.add_command(import_command)
-    cli.add_command(person)
-    cli.add_command(delete)
-    cli.add_command(keys)
-    cli.add_command(backup)
-    cli.add_command(restore)
 
 
 @click.command()
@@ -72,7 +52,7 @@ def init(suite: str | None, key_provider: str | None) -> None:
 @click.option("--as-of", "as_of", callback=_day, help="the day the decisions are taken on (default: today)")
 def import_command(file: Path, as_of: dt.date) -> None:
     """Import record bundles (JSON, JSON Lines or CSV): all of the file or nothing."""
-    report = import_file(settings(), file, as_of, _today(), progress=lambda stage: err.print(f"{stage} …"))
+    report = import_file(settings(), file, as_of, today(), progress=lambda stage: err.print(f"{stage} …"))
     if report.already_imported:
         click.echo(f"{file}: {report.bundles} bundles, all already imported; nothing changed")
         return
@@ -106,7 +86,7 @@ def delete(token: str, yes: bool) -> None:
     """Delete a person by destroying their data key (PIPL Art. 47): unreadable everywhere, backups included."""
     if not yes:
         click.confirm(f"Destroy the data key of {token}? This cannot be undone", abort=True)
-    click.echo(records.as_json(records.delete_subject(settings(), token, _today())))
+    click.echo(records.as_json(records.delete_subject(settings(), token, today())))
 
 
 @click.group()
@@ -131,7 +111,7 @@ def keys_rotate(retire_old: bool) -> None:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 def backup(out: Path) -> None:
     """An encrypted, consistent backup, taken while the service runs."""
-    click.echo(records.as_json(backup_service.backup(settings(), out, _today())))
+    click.echo(records.as_json(backup_service.backup(settings(), out, today())))
 
 
 @click.command()
