@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sealkeeper.adapters.bundle_files import Item
+from sealkeeper.formats.identity import IDENTITY_FIELDS as IDENTITY_COLUMNS
 from sealkeeper.formats.identity import Identity, split_notes
 from sealkeeper.model.record import Bundle
 from sealkeeper.services.protection import Protector, wrapped_row
 from sealkeeper.store import repository as repo
-
-IDENTITY_COLUMNS = ("name", "id_number", "address")
 
 
 def new_token() -> str:

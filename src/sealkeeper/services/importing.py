@@ -32,7 +32,6 @@ from sealkeeper.store.database import transaction
 from sealkeeper.store.tables import bundles as bundles_table
 from sealkeeper.store.tables import data_keys, decisions, subjects
 
-IDENTITY_COLUMNS = ("name", "id_number", "address")
 
 
 @dataclass(frozen=True)

@@ -9,15 +9,13 @@ from typing import Any
 
 from sealkeeper.config import Settings, write_home_config
 from sealkeeper.errors import ConfigError, KeyUnavailableError, StoreError
-from sealkeeper.formats.identity import normalise_id_number
+from sealkeeper.formats.identity import IDENTITY_FIELDS, normalise_id_number
 from sealkeeper.services.ledger import ensure_ledger_key, open_ledger
 from sealkeeper.services.protection import Protector, open_protector, open_provider
 from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.store import repository as repo
 from sealkeeper.store.database import current_revision, make_engine, migrate, transaction
 from sealkeeper.vault.providers import WrappedKey
-
-IDENTITY_FIELDS = ("name", "id_number", "address")
 
 
 @dataclass(frozen=True)
