@@ -33,7 +33,6 @@ from sealkeeper.store.tables import bundles as bundles_table
 from sealkeeper.store.tables import data_keys, decisions, subjects
 
 
-
 @dataclass(frozen=True)
 class ImportReport:
     source: str
