@@ -37,6 +37,7 @@ from sealkeeper.procedures.base import (
     require_aware,
     rule_ids,
     steps,
+    withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar, is_overdue
 from sealkeeper.procedures.errors import NotDueError, OpeningRefusedError
@@ -236,9 +237,7 @@ def _publish(case: ApplicationCase, cmd: Publish, actor: Actor, at: dt.datetime)
 
 
 def _withdraw(case: ApplicationCase, cmd: Withdraw, actor: Actor, at: dt.datetime) -> Out:
-    require_account(case, cmd, actor, case.applicant, "applicant")
-    new = replace(case, state=S.WITHDRAWN, due=None)
-    return new, (emit(new, "application.withdrawn", actor, at),)
+    return withdrawn(case, cmd, actor, at, account=case.applicant, who="applicant", state=S.WITHDRAWN)
 
 
 DECIDED = frozenset({S.DECIDED, S.NOTIFIED, S.PUBLISHED})

@@ -201,6 +201,15 @@ def emit(case: Case, kind: str, actor: Actor, at: dt.datetime, **data: EventValu
     return Event(kind, case.case_id, case.subject, at, actor, str(case.state), case.version, tuple(data.items()))
 
 
+def withdrawn(
+    case: C, command: object, actor: Actor, at: dt.datetime, *, account: str, who: str, state: StrEnum
+) -> tuple[C, tuple[Event, ...]]:
+    """The filer takes the case back: only the account that filed it may; its deadline ends with it."""
+    require_account(case, command, actor, account, who)
+    new = replace(case, state=state, due=None)
+    return new, (emit(new, f"{case.PROCEDURE}.withdrawn", actor, at),)
+
+
 def rule_ids(reasons: Iterable[Reason]) -> tuple[str, ...]:
     return tuple(reason.rule for reason in reasons)
 

@@ -33,6 +33,7 @@ from sealkeeper.procedures.base import (
     require_aware,
     rule_ids,
     steps,
+    withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar, is_overdue
 from sealkeeper.procedures.errors import ActorRefusedError, NotDueError, OpeningRefusedError
@@ -188,9 +189,7 @@ def _close(case: ComplaintCase, cmd: Close, actor: Actor, at: dt.datetime) -> Ou
 
 
 def _withdraw(case: ComplaintCase, cmd: Withdraw, actor: Actor, at: dt.datetime) -> Out:
-    require_account(case, cmd, actor, case.complainant, "complainant")
-    new = replace(case, state=S.WITHDRAWN, due=None)
-    return new, (emit(new, "complaint.withdrawn", actor, at),)
+    return withdrawn(case, cmd, actor, at, account=case.complainant, who="complainant", state=S.WITHDRAWN)
 
 
 def _check(case: ComplaintCase) -> list[str]:

@@ -31,10 +31,10 @@ from sealkeeper.procedures.base import (
     citations,
     emit,
     refuse,
-    require_account,
     require_aware,
     rule_ids,
     steps,
+    withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar
 from sealkeeper.procedures.errors import ActorRefusedError, OpeningRefusedError, PanelConflictError
@@ -210,9 +210,7 @@ def _notify(case: ObjectionCase, cmd: SendNotice, actor: Actor, at: dt.datetime)
 
 
 def _withdraw(case: ObjectionCase, cmd: Withdraw, actor: Actor, at: dt.datetime) -> Out:
-    require_account(case, cmd, actor, case.objector, "objector")
-    new = replace(case, state=S.WITHDRAWN, due=None)
-    return new, (emit(new, "objection.withdrawn", actor, at),)
+    return withdrawn(case, cmd, actor, at, account=case.objector, who="objector", state=S.WITHDRAWN)
 
 
 def _check(case: ObjectionCase) -> list[str]:

@@ -32,10 +32,10 @@ from sealkeeper.procedures.base import (
     citations,
     emit,
     refuse,
-    require_account,
     require_aware,
     rule_ids,
     steps,
+    withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar
 from sealkeeper.procedures.errors import OpeningRefusedError
@@ -216,9 +216,7 @@ def _notify(case: RightsCase, cmd: SendNotice, actor: Actor, at: dt.datetime) ->
 
 
 def _withdraw(case: RightsCase, cmd: Withdraw, actor: Actor, at: dt.datetime) -> tuple[RightsCase, tuple[Event, ...]]:
-    require_account(case, cmd, actor, case.applicant, "applicant")
-    new = replace(case, state=S.WITHDRAWN, due=None)
-    return new, (emit(new, f"{case.PROCEDURE}.withdrawn", actor, at),)
+    return withdrawn(case, cmd, actor, at, account=case.applicant, who="applicant", state=S.WITHDRAWN)
 
 
 def _check(case: RightsCase) -> list[str]:

@@ -27,10 +27,10 @@ from sealkeeper.procedures.base import (
     citations,
     emit,
     refuse,
-    require_account,
     require_aware,
     rule_ids,
     steps,
+    withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar
 from sealkeeper.procedures.errors import ActorRefusedError, OpeningRefusedError
@@ -123,9 +123,7 @@ def _notify(case: UnsealingCase, cmd: SendNotice, actor: Actor, at: dt.datetime)
 
 
 def _withdraw(case: UnsealingCase, cmd: Withdraw, actor: Actor, at: dt.datetime) -> Out:
-    require_account(case, cmd, actor, case.requester, "requester")
-    new = replace(case, state=S.WITHDRAWN, due=None)
-    return new, (emit(new, "unsealing.withdrawn", actor, at),)
+    return withdrawn(case, cmd, actor, at, account=case.requester, who="requester", state=S.WITHDRAWN)
 
 
 def _check(case: UnsealingCase) -> list[str]:
