@@ -97,12 +97,7 @@ class Planner:
             return None
         known = self.identities.get(token)
         if known is None and self.versions[token]:
-            row = repo.identity_row(self.conn, token)
-            dek = self._key(token)
-            known = Identity(*(
-                None if getattr(row, c) is None else self.p.unseal(dek, token, c, row.version, bytes(getattr(row, c)))
-                for c in IDENTITY_COLUMNS
-            ))  # fmt: skip
+            known = self.p.open_identity(self._key(token), token, repo.identity_row(self.conn, token))
         merged = (
             identity
             if known is None

@@ -11,11 +11,13 @@ import base64
 import json
 import os
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from sealkeeper.config import Settings
 from sealkeeper.errors import ConfigError, KeyDestroyedError, KeyUnavailableError
+from sealkeeper.formats.identity import IDENTITY_FIELDS, Identity
 from sealkeeper.store import repository as repo
 from sealkeeper.vault.envelope import new_data_key, open_field, seal_field
 from sealkeeper.vault.providers import KeyProvider, WrappedKey
@@ -108,6 +110,15 @@ class Protector:
 
     def seal(self, dek: bytes, record_id: str, field: str, version: int, text: str) -> bytes:
         return seal_field(self.suite, dek, record_id, field, version, text)
+
+    def open_identity(self, dek: bytes, token: str, row: Any) -> Identity:
+        """A stored identities row decrypted (an empty Identity when the person has none)."""
+        if row is None:
+            return Identity()
+        return Identity(*(
+            None if getattr(row, f) is None else self.unseal(dek, token, f, row.version, bytes(getattr(row, f)))
+            for f in IDENTITY_FIELDS
+        ))  # fmt: skip
 
     def unseal(self, dek: bytes, record_id: str, field: str, version: int, blob: bytes) -> str:
         return open_field(self.suite, dek, record_id, field, version, blob)

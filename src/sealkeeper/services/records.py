@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from sealkeeper.config import Settings, write_home_config
 from sealkeeper.errors import ConfigError, KeyUnavailableError, StoreError
-from sealkeeper.formats.identity import IDENTITY_FIELDS, normalise_id_number
+from sealkeeper.formats.identity import normalise_id_number
 from sealkeeper.services.ledger import ensure_ledger_key, open_ledger
 from sealkeeper.services.protection import Protector, open_protector, open_provider
 from sealkeeper.services.store_access import open_store, writer_lock
@@ -82,7 +82,7 @@ def person_view(settings: Settings, token: str) -> dict[str, Any]:
         if subject.deleted_on is None:
             kek_id, blob = repo.wrapped_keys(conn, [token]).get(token, (None, None))
             dek = protector.data_key(token, kek_id, blob)
-            identity = _identity(protector, dek, token, repo.identity_row(conn, token))
+            identity = asdict(protector.open_identity(dek, token, repo.identity_row(conn, token)))
     return {
         "token": token,
         "deleted_on": subject.deleted_on.isoformat() if subject.deleted_on else None,
@@ -100,15 +100,6 @@ def person_view(settings: Settings, token: str) -> dict[str, Any]:
             }
             for d in decisions
         ],
-    }
-
-
-def _identity(protector: Protector, dek: bytes, token: str, row: Any) -> dict[str, str | None]:
-    if row is None:
-        return dict.fromkeys(IDENTITY_FIELDS)
-    return {
-        f: None if getattr(row, f) is None else protector.unseal(dek, token, f, row.version, bytes(getattr(row, f)))
-        for f in IDENTITY_FIELDS
     }
 
 
