@@ -10,7 +10,7 @@ import pytest
 from conftest import person_bundle, write_jsonl
 
 from sealkeeper.config import Settings
-from sealkeeper.errors import IntegrityError
+from sealkeeper.errors import IntegrityError, StoreError
 from sealkeeper.services.backup import backup, restore
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import delete_subject, find_subject, person_view, status
@@ -75,7 +75,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_replaced(home: Settings,
 
 def test_a_backup_never_overwrites_a_file(home: Settings, tmp_path: Path) -> None:
     (tmp_path / "b.skb").write_text("keep me")
-    with pytest.raises(Exception, match="exists"):
+    with pytest.raises(StoreError, match="exists"):
         backup(home, tmp_path / "b.skb", TODAY)
     assert (tmp_path / "b.skb").read_text() == "keep me"
 
