@@ -1,8 +1,8 @@
 """The tables of the procedures, on the record store's ``metadata`` (migration 0003 creates them).
 
 - ``cases``: one row per procedure case (automatic sealing of a record, applications, objections, unsealing,
-  correction and deletion requests, complaints). The indexed columns (procedure, subject token, record, state,
-  version, due, eligible_on) serve the queues and the daily run; ``body`` is the whole case as canonical JSON
+  correction and deletion requests, complaints). The indexed columns (procedure, subject token, bundle and
+  record, the applied decision's input hash, state, version, due, eligible_on) serve the queues and the daily run; ``body`` is the whole case as canonical JSON
   (``services.case_codec``) without narrative; ``narrative`` holds the reasons' free text, encrypted under the
   person's data key and bound to (case, version). No name or ID number is ever in a case.
 - ``runs``: one row per daily sealing run: the day it ran for, its plan size and how far it got. A run whose
@@ -26,7 +26,9 @@ cases = Table(
     Column("case_id", String(160), primary_key=True),
     Column("procedure", String(16), nullable=False),
     Column("subject", String(32), nullable=False, index=True),
-    Column("record", String(160), nullable=True, index=True),
+    Column("bundle", String(64), nullable=True),
+    Column("record", String(64), nullable=True),
+    Column("input_hash", String(64), nullable=True),
     Column("state", String(24), nullable=False),
     Column("version", Integer, nullable=False),
     Column("opened_on", Date, nullable=False),
@@ -36,6 +38,7 @@ cases = Table(
     Column("narrative", LargeBinary, nullable=True),
 )
 Index("ix_cases_procedure_state", cases.c.procedure, cases.c.state)
+Index("ix_cases_bundle", cases.c.bundle, cases.c.record)
 Index("ix_cases_eligible_on", cases.c.eligible_on)
 
 runs = Table(

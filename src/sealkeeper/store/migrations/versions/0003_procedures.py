@@ -23,7 +23,9 @@ def upgrade() -> None:
         sa.Column("case_id", sa.String(160), nullable=False),
         sa.Column("procedure", sa.String(16), nullable=False),
         sa.Column("subject", sa.String(32), nullable=False),
-        sa.Column("record", sa.String(160), nullable=True),
+        sa.Column("bundle", sa.String(64), nullable=True),
+        sa.Column("record", sa.String(64), nullable=True),
+        sa.Column("input_hash", sa.String(64), nullable=True),
         sa.Column("state", sa.String(24), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("opened_on", sa.Date(), nullable=False),
@@ -34,7 +36,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("case_id", name="pk_cases"),
     )
     op.create_index("ix_cases_subject", "cases", ["subject"])
-    op.create_index("ix_cases_record", "cases", ["record"])
+    op.create_index("ix_cases_bundle", "cases", ["bundle", "record"])
     op.create_index("ix_cases_procedure_state", "cases", ["procedure", "state"])
     op.create_index("ix_cases_eligible_on", "cases", ["eligible_on"])
     op.create_table(
