@@ -36,6 +36,7 @@ from proc_helpers import (
     decision,
 )
 
+from sealkeeper.adapters import case_codec
 from sealkeeper.model.decision import Status
 from sealkeeper.procedures import application, complaint, objection, rights, sealing, unsealing
 from sealkeeper.procedures.base import EVENT_KEYS, Actor, Case, Escalate, Role, SendNotice, Withdraw, check, transition
@@ -145,6 +146,13 @@ def assert_panel_rule(case: Case) -> None:
         assert not {b.account for b in case.ballots} & set(case.contest.deciders)
 
 
+def assert_stored_and_read_back(case: Case) -> None:
+    """The storage codec gives back an equal case; the body it stores holds no reason's free text."""
+    body, texts = case_codec.encode(case)
+    assert case_codec.decode(case.PROCEDURE, body, texts) == case
+    assert all(text not in body for text in texts if text)
+
+
 def assert_closed_refuses_everything(case: Case, pool: list[Any], when: dt.datetime) -> None:
     for command in pool:
         for actor in ACTORS:
@@ -187,6 +195,7 @@ def test_random_sequences_keep_every_invariant(procedure: str, data: st.DataObje
         assert new.version == case.version + 1
         assert_event_shape(case, new, events)
         assert_panel_rule(new)
+        assert_stored_and_read_back(new)
         case = new
 
 
