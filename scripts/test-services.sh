@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# What the tests need from the machine besides Python packages: SoftHSM2 (a real PKCS#11 token) from
-# Debian's packages, and PostgreSQL answering at 127.0.0.1:5432 (trust auth, database `test`).
+# What the tests need from the machine besides Python packages: SoftHSM2 (a real PKCS#11 token) and the
+# Noto CJK fonts (the PDF documents embed one) from Debian's packages, and PostgreSQL answering at 127.0.0.1:5432 (trust auth, database `test`).
 # Idempotent: installs or starts only what is missing. Called by `make test` and so by `.ci/run`.
 set -euo pipefail
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-if [ ! -e /usr/lib/softhsm/libsofthsm2.so ]; then
-    echo "installing softhsm2 (Debian package) for the PKCS#11 tests"
+missing=()
+[ -e /usr/lib/softhsm/libsofthsm2.so ] || missing+=(softhsm2)  # the PKCS#11 tests
+[ -e /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)  # the PDF documents
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing ${missing[*]} (Debian packages)"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq softhsm2 >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
