@@ -4,7 +4,13 @@ library: the service (``services.accounts``) hashes with argon2, checks TOTP cod
 and passes every time in.
 """
 
-from sealkeeper.auth.errors import AccountError, AuthError, PasswordRejectedError
+from sealkeeper.auth.errors import (
+    AccountError,
+    AuthError,
+    NotAllowedError,
+    PasswordRejectedError,
+    UnknownAccountError,
+)
 from sealkeeper.auth.lockout import CLEAR, Failures, after_failure, after_success, locked_at, unlocked
 from sealkeeper.auth.login import (
     Attempt,
@@ -39,12 +45,14 @@ __all__ = [
     "LockoutPolicy",
     "LoginOutcome",
     "LoginResult",
+    "NotAllowedError",
     "PasswordCheck",
     "PasswordPolicy",
     "PasswordRejectedError",
     "SessionCheck",
     "SessionPolicy",
     "TotpCheck",
+    "UnknownAccountError",
     "after_failure",
     "after_success",
     "check_api_token",

@@ -20,3 +20,17 @@ class PasswordRejectedError(AuthError):
 
 class AccountError(AuthError):
     """An account cannot be made or changed as asked (a role, a field, a duplicate username)."""
+
+
+class NotAllowedError(AuthError):
+    """The access policy refused the acting account an account-management action (the refusal is logged)."""
+
+    def __init__(self, account: str, action: str, rules: tuple[str, ...]) -> None:
+        self.account = account
+        self.action = action
+        self.rules = rules
+        super().__init__(f"account {account} may not {action.replace('_', ' ')} ({', '.join(rules)})")
+
+
+class UnknownAccountError(AuthError):
+    """No account with that username or id (named only when the caller is allowed to know)."""

@@ -1,0 +1,176 @@
+"""Signing in, sessions and API tokens: ``login``, ``authenticate_session``, ``logout``,
+``authenticate_api_token``.
+
+The decisions are the pure core's (``sealkeeper.auth``); this module hashes, checks codes, stores the state and
+logs. Every sign-in attempt, whatever its outcome, goes into the ledger in the transaction that stores the
+lockout state: the account id (none for an unknown username), the outcome and the reason; never the username,
+the password or the code. Sessions and API tokens are looked up by the SHA-256 of the token.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from argon2 import PasswordHasher
+from sqlalchemy.engine import Connection
+
+from sealkeeper.access import Account
+from sealkeeper.auth import (
+    DEFAULT_POLICY,
+    Admission,
+    Attempt,
+    AuthPolicy,
+    Failures,
+    LoginResult,
+    SessionCheck,
+    TotpCheck,
+    check_api_token,
+    check_session,
+    decide_login,
+    locked_at,
+    totp_check,
+    unknown_user,
+)
+from sealkeeper.config import Settings
+from sealkeeper.services import account_secrets as secret
+from sealkeeper.services.accounts import account_value
+from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.protection import open_protector
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store import account_repository as rows
+from sealkeeper.store.database import transaction
+
+SESSION_PREFIX = "sks_"
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    """The admission of a session or API token, and the access-policy account when admitted."""
+
+    check: SessionCheck
+    account: Account | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok
+
+
+def login(
+    settings: Settings,
+    username: str,
+    password: str,
+    totp_code: str,
+    at: dt.datetime,
+    *,
+    hasher: PasswordHasher = secret.DEFAULT_HASHER,
+    policy: AuthPolicy = DEFAULT_POLICY,
+) -> LoginResult:
+    """One sign-in attempt at ``at``. On ``ok`` the result carries a new session token (``result.session``);
+    ``totp_code`` may be "" (then an account that needs a code gets ``totp_required``)."""
+    engine, ledger = open_store(settings), open_ledger(settings)
+    with transaction(engine) as conn:
+        found = rows.account_by_username(conn, username)
+        if found is None:
+            secret.burn_verify(hasher, password)
+            result = unknown_user()
+        else:
+            result = _attempt(
+                conn, settings, rows.lock_account(conn, found.id), password, totp_code, at, hasher, policy
+            )
+        ledger.append(conn, _login_event(result, at))
+    return result
+
+
+def _attempt(  # noqa: PLR0917 - one attempt's parts
+    conn: Connection,
+    settings: Settings,
+    row: Any,
+    password: str,
+    code: str,
+    at: dt.datetime,
+    hasher: PasswordHasher,
+    policy: AuthPolicy,
+) -> LoginResult:
+    state = Failures(row.failures, rows.read_utc(row.failure_window_start), rows.read_utc(row.locked_until))
+    locked = locked_at(state, at) is not None
+    password_ok = not locked and secret.verify_password(hasher, row.password_hash, password)
+    account = account_value(row)
+    required = policy.totp_required(account.roles)
+    step: int | None = None
+    totp = TotpCheck.MISSING
+    if password_ok and required and code:
+        stored = secret.open_totp_secret(open_protector(conn, settings), row.id, bytes(row.totp_secret))
+        step = secret.matched_step(stored, code, at)
+        totp = totp_check(True, step, row.totp_step)
+    attempt = Attempt(row.id, state, bool(row.disabled), password_ok, required, totp)
+    result = decide_login(attempt, at, policy.lockout)
+    if result.failures is not None:
+        rows.put_failures(
+            conn, row.id, result.failures.count, result.failures.window_start, result.failures.locked_until
+        )
+    if not result.ok:
+        return result
+    if totp is TotpCheck.VALID:
+        rows.update_account(conn, row.id, totp_step=step)
+    if hasher.check_needs_rehash(row.password_hash):
+        rows.update_account(conn, row.id, password_hash=secret.hash_password(hasher, password))
+    token = secret.new_token(SESSION_PREFIX)
+    rows.insert_session(conn, secret.token_hash(token), row.id, at, at + policy.session.absolute)
+    return dataclasses.replace(result, session=token)
+
+
+def _login_event(result: LoginResult, at: dt.datetime) -> dict[str, Any]:
+    until = result.locked_until
+    return {
+        "type": "auth.login", "at": at.isoformat(), "account": result.account, "outcome": str(result.outcome),
+        "reason": result.reason, "locked_until": None if until is None else until.isoformat(),
+    }  # fmt: skip
+
+
+def authenticate_session(
+    settings: Settings, token: str, at: dt.datetime, *, policy: AuthPolicy = DEFAULT_POLICY
+) -> Authenticated:
+    """Whether the session ``token`` admits its holder at ``at``; refreshes its last-seen time. A session found
+    idle or expired is deleted."""
+    digest = secret.token_hash(token)
+    engine = open_store(settings)
+    with transaction(engine) as conn:
+        found = rows.session_with_account(conn, digest)
+        if found is None:
+            return Authenticated(SessionCheck(Admission.UNKNOWN))
+        session, row = found
+        check = check_session(
+            row.id, rows.stamp(session, "created"), rows.stamp(session, "last_seen"), bool(row.disabled), at,
+            policy.session,
+        )  # fmt: skip
+        if check.touch:
+            rows.touch_session(conn, digest, at)
+        elif not check.ok:
+            rows.delete_session(conn, digest)
+    return Authenticated(check, account_value(row) if check.ok else None)
+
+
+def logout(settings: Settings, token: str, at: dt.datetime) -> bool:
+    """End the session ``token``; False when there was none (already ended)."""
+    engine, ledger = open_store(settings), open_ledger(settings)
+    with transaction(engine) as conn:
+        account = rows.delete_session(conn, secret.token_hash(token))
+        if account is not None:
+            ledger.append(conn, {"type": "auth.logout", "at": at.isoformat(), "account": account})
+    return account is not None
+
+
+def authenticate_api_token(settings: Settings, token: str, at: dt.datetime) -> Authenticated:
+    """Whether the API token admits its holder at ``at`` (not expired, not revoked, account not disabled)."""
+    with transaction(open_store(settings)) as conn:
+        found = rows.api_token_with_account(conn, secret.token_hash(token))
+    if found is None:
+        return Authenticated(SessionCheck(Admission.UNKNOWN))
+    row, account = found
+    check = check_api_token(
+        account.id, rows.stamp(row, "expires"), rows.read_utc(row.revoked), bool(account.disabled), at
+    )
+    return Authenticated(check, account_value(account) if check.ok else None)

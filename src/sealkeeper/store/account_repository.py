@@ -1,0 +1,131 @@
+"""Reads and writes of accounts, sessions and API tokens, on a connection inside a unit of work.
+
+Times go in as aware datetimes and are stored in UTC; they come back aware, in UTC (SQLite keeps no zone, so a
+naive value read back is UTC by construction).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sealkeeper.store.account_tables import accounts, api_tokens, sessions
+
+
+def utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC)
+
+
+def read_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def insert_account(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(sa.insert(accounts).values(**row))
+
+
+def account_by_username(conn: Connection, username: str) -> Any:
+    return conn.execute(sa.select(accounts).where(accounts.c.username == username)).first()
+
+
+def account_by_id(conn: Connection, account_id: str) -> Any:
+    return conn.execute(sa.select(accounts).where(accounts.c.id == account_id)).first()
+
+
+def lock_account(conn: Connection, account_id: str) -> Any:
+    """The account's row, locked to the end of the transaction (PostgreSQL; SQLite's writers are serial)."""
+    return conn.execute(sa.select(accounts).where(accounts.c.id == account_id).with_for_update()).first()
+
+
+def all_accounts(conn: Connection) -> list[Any]:
+    return list(conn.execute(sa.select(accounts).order_by(accounts.c.username)))
+
+
+def update_account(conn: Connection, account_id: str, **values: Any) -> None:
+    conn.execute(sa.update(accounts).where(accounts.c.id == account_id).values(**values))
+
+
+def put_failures(
+    conn: Connection, account_id: str, count: int, window_start: dt.datetime | None, locked_until: dt.datetime | None
+) -> None:
+    update_account(
+        conn,
+        account_id,
+        failures=count,
+        failure_window_start=None if window_start is None else utc(window_start),
+        locked_until=None if locked_until is None else utc(locked_until),
+    )
+
+
+def insert_session(
+    conn: Connection, token_hash: str, account_id: str, created: dt.datetime, expires: dt.datetime
+) -> None:
+    conn.execute(
+        sa.insert(sessions).values(
+            token_hash=token_hash,
+            account=account_id,
+            created=utc(created),
+            last_seen=utc(created),
+            expires=utc(expires),
+        )
+    )
+
+
+def session_with_account(conn: Connection, token_hash: str) -> tuple[Any, Any] | None:
+    row = conn.execute(sa.select(sessions).where(sessions.c.token_hash == token_hash)).first()
+    if row is None:
+        return None
+    return row, account_by_id(conn, row.account)
+
+
+def touch_session(conn: Connection, token_hash: str, at: dt.datetime) -> None:
+    conn.execute(sa.update(sessions).where(sessions.c.token_hash == token_hash).values(last_seen=utc(at)))
+
+
+def delete_session(conn: Connection, token_hash: str) -> str | None:
+    """Delete the session; returns its account id (None when there was none)."""
+    account = conn.execute(
+        sa.select(sessions.c.account).where(sessions.c.token_hash == token_hash)
+    ).scalar_one_or_none()
+    if account is not None:
+        conn.execute(sa.delete(sessions).where(sessions.c.token_hash == token_hash))
+    return account
+
+
+def delete_sessions_of(conn: Connection, account_id: str) -> int:
+    return conn.execute(sa.delete(sessions).where(sessions.c.account == account_id)).rowcount
+
+
+def insert_api_token(conn: Connection, row: dict[str, Any]) -> None:
+    conn.execute(
+        sa.insert(api_tokens).values(
+            **{**row, "created": utc(row["created"]), "expires": utc(row["expires"]), "revoked": None}
+        )
+    )
+
+
+def api_token_with_account(conn: Connection, token_hash: str) -> tuple[Any, Any] | None:
+    row = conn.execute(sa.select(api_tokens).where(api_tokens.c.token_hash == token_hash)).first()
+    if row is None:
+        return None
+    return row, account_by_id(conn, row.account)
+
+
+def api_token(conn: Connection, token_id: str) -> Any:
+    return conn.execute(sa.select(api_tokens).where(api_tokens.c.id == token_id)).first()
+
+
+def revoke_api_token(conn: Connection, token_id: str, at: dt.datetime) -> None:
+    conn.execute(sa.update(api_tokens).where(api_tokens.c.id == token_id).values(revoked=utc(at)))
+
+
+def stamp(row: Any, name: str) -> dt.datetime:
+    """A NOT NULL time column of ``row``, aware and in UTC."""
+    value = read_utc(getattr(row, name))
+    assert value is not None  # noqa: S101 - a NOT NULL column
+    return value
