@@ -1,12 +1,15 @@
-"""The lockout state machine: failures counted in a window, a lock for a fixed period, a reset on success.
+"""The lockout state machine: failures counted over a sliding window, a lock for a fixed period, a reset on
+success.
 
-``Failures`` is the state stored with the account. Every transition takes the time as a parameter:
+``Failures`` is the state stored with the account: the times of the recent failures and the end of the lock.
+Every transition takes the time as a parameter:
 
 - ``locked_at(state, at)``: the end of the lock in force at ``at``, or None. A lock ends at ``locked_until``
   exactly (the first instant not locked).
 - ``after_failure(state, at, policy)``: one more failure. Failures while locked are not counted and do not
-  extend the lock. A failure more than ``window`` after the window's first failure starts a new window. The
-  ``max_failures``-th failure in a window locks the account until ``at + lock_for`` and empties the count.
+  extend the lock. Failures older than ``window`` (``at - time >= window``) are forgotten. The
+  ``max_failures``-th failure within the window locks the account until ``at + lock_for`` and empties the list,
+  so "5 failures within 15 minutes" means exactly that, wherever the 15 minutes start.
 - ``after_success(state)``: the empty state (the count resets on a successful sign-in).
 """
 
@@ -25,19 +28,18 @@ def _aware(value: dt.datetime, name: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Failures:
-    count: int = 0
-    window_start: dt.datetime | None = None
+    times: tuple[dt.datetime, ...] = ()
     locked_until: dt.datetime | None = None
 
     def __post_init__(self) -> None:
-        if self.count < 0:
-            raise ValueError("a failure count is not negative")
-        if (self.count == 0) != (self.window_start is None):
-            raise ValueError("a failure window starts with the first failure, and only then")
-        for name in ("window_start", "locked_until"):
-            value = getattr(self, name)
-            if value is not None:
-                _aware(value, name)
+        for value in self.times:
+            _aware(value, "a failure's time")
+        if self.locked_until is not None:
+            _aware(self.locked_until, "locked_until")
+
+    @property
+    def count(self) -> int:
+        return len(self.times)
 
 
 CLEAR = Failures()
@@ -55,12 +57,10 @@ def after_failure(state: Failures, at: dt.datetime, policy: LockoutPolicy) -> Fa
     """The state after a failed sign-in at ``at``."""
     if locked_at(state, at) is not None:
         return state
-    in_window = state.window_start is not None and at - state.window_start < policy.window
-    count = state.count + 1 if in_window else 1
-    start = state.window_start if in_window else at
-    if count >= policy.max_failures:
-        return Failures(0, None, at + policy.lock_for)
-    return Failures(count, start, state.locked_until)
+    recent = (*(t for t in state.times if at - t < policy.window), at)
+    if len(recent) >= policy.max_failures:
+        return Failures((), at + policy.lock_for)
+    return Failures(recent, state.locked_until)
 
 
 def after_success(state: Failures) -> Failures:

@@ -186,7 +186,7 @@ def _insert(  # noqa: PLR0917 - the parts of a new row
         "id": account.id, "username": username, "password_hash": password_hash,
         "roles": ",".join(sorted(account.roles)), "subject": account.subject or None,
         "jurisdictions": ",".join(sorted(account.jurisdictions)), "totp_secret": sealed, "totp_step": None,
-        "failures": 0, "failure_window_start": None, "locked_until": None, "disabled": False,
+        "failures": "", "locked_until": None, "disabled": False,
         "created": rows.utc(at),
     })  # fmt: skip
 
@@ -238,9 +238,7 @@ def _change(settings: Settings, actor: Account, username: str, at: dt.datetime, 
 
 def unlock(settings: Settings, actor: Account, username: str, at: dt.datetime) -> str:
     """Clear the account's failures and lock; returns its id."""
-    return _change(
-        settings, actor, username, at, "account.unlocked", failures=0, failure_window_start=None, locked_until=None
-    )
+    return _change(settings, actor, username, at, "account.unlocked", failures="", locked_until=None)
 
 
 def set_disabled(settings: Settings, actor: Account, username: str, disabled: bool, at: dt.datetime) -> str:

@@ -94,7 +94,7 @@ def _attempt(  # noqa: PLR0917 - one attempt's parts
     hasher: PasswordHasher,
     policy: AuthPolicy,
 ) -> LoginResult:
-    state = Failures(row.failures, rows.read_utc(row.failure_window_start), rows.read_utc(row.locked_until))
+    state = Failures(*rows.failures_of(row))
     locked = locked_at(state, at) is not None
     password_ok = not locked and secret.verify_password(hasher, row.password_hash, password)
     account = account_value(row)
@@ -107,10 +107,8 @@ def _attempt(  # noqa: PLR0917 - one attempt's parts
         totp = totp_check(True, step, row.totp_step)
     attempt = Attempt(row.id, state, bool(row.disabled), password_ok, required, totp)
     result = decide_login(attempt, at, policy.lockout)
-    if result.failures is not None:
-        rows.put_failures(
-            conn, row.id, result.failures.count, result.failures.window_start, result.failures.locked_until
-        )
+    if (after := result.failures) is not None:
+        rows.put_failures(conn, row.id, after.times, after.locked_until)
     if not result.ok:
         return result
     if totp is TotpCheck.VALID:

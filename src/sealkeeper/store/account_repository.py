@@ -51,15 +51,20 @@ def update_account(conn: Connection, account_id: str, **values: Any) -> None:
 
 
 def put_failures(
-    conn: Connection, account_id: str, count: int, window_start: dt.datetime | None, locked_until: dt.datetime | None
+    conn: Connection, account_id: str, times: tuple[dt.datetime, ...], locked_until: dt.datetime | None
 ) -> None:
     update_account(
         conn,
         account_id,
-        failures=count,
-        failure_window_start=None if window_start is None else utc(window_start),
+        failures=",".join(utc(t).isoformat() for t in times),
         locked_until=None if locked_until is None else utc(locked_until),
     )
+
+
+def failures_of(row: Any) -> tuple[tuple[dt.datetime, ...], dt.datetime | None]:
+    """The account's recent failures' times and the end of its lock (None when never locked)."""
+    times = tuple(dt.datetime.fromisoformat(part) for part in str(row.failures).split(",") if part)
+    return times, read_utc(row.locked_until)
 
 
 def insert_session(

@@ -1,8 +1,8 @@
 """The tables of accounts and authentication, on the record store's ``metadata`` (migration 0004 creates them).
 
 What a dump of these tables shows: usernames (staff ids, or a data subject's chosen name), roles, the subject
-token of data-subject accounts, jurisdictions, lockout counters and times. Never a password, a TOTP secret or a
-token in the clear:
+token of data-subject accounts, jurisdictions, the times of recent failed sign-ins and the end of a lock.
+Never a password, a TOTP secret or a token in the clear:
 
 - ``accounts.password_hash``: an argon2id hash (PHC string, argon2-cffi).
 - ``accounts.totp_secret``: the RFC 6238 secret, an AEAD ciphertext bound to (account id, field), under a key
@@ -16,7 +16,7 @@ Every time is UTC (SQLite keeps no zone: the service writes UTC and reads it bac
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, ForeignKey, LargeBinary, String, Table, Text
 
 from sealkeeper.store.tables import metadata
 
@@ -33,8 +33,7 @@ accounts = Table(
     Column("jurisdictions", String(255), nullable=False),  # comma-separated, staff accounts
     Column("totp_secret", LargeBinary, nullable=False),
     Column("totp_step", BigInteger, nullable=True),
-    Column("failures", Integer, nullable=False),
-    Column("failure_window_start", Stamp, nullable=True),
+    Column("failures", Text, nullable=False),  # the recent failures' times, UTC ISO, comma-separated
     Column("locked_until", Stamp, nullable=True),
     Column("disabled", Boolean, nullable=False),
     Column("created", Stamp, nullable=False),
