@@ -15,3 +15,14 @@ def settings() -> Settings:
 
 def today() -> dt.date:
     return dt.date.today()  # noqa: DTZ011 - the entry point is where the calendar day comes from
+
+
+def now() -> dt.datetime:
+    """The current time, aware, in the machine's time zone (its date is ``today()``)."""
+    return dt.datetime.now().astimezone()
+
+
+def at_on(day: dt.date) -> dt.datetime:
+    """A time on ``day`` for events dated by the user: now's time of day on that day, in the local zone."""
+    current = now()
+    return dt.datetime.combine(day, current.timetz())

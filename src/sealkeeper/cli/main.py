@@ -44,6 +44,8 @@ LAZY = {
     "init": f"{_STORE}.init", "import": f"{_STORE}.import_command", "person": f"{_STORE}.person",
     "delete": f"{_STORE}.delete", "keys": f"{_STORE}.keys", "backup": f"{_STORE}.backup",
     "restore": f"{_STORE}.restore", "ledger": f"{_LEDGER}.ledger", "witness": f"{_LEDGER}.witness",
+    "accounts": "sealkeeper.cli.account_commands.accounts",
+    "run": "sealkeeper.cli.case_commands.run_command",
 }  # fmt: skip
 
 

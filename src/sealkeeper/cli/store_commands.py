@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from sealkeeper.cli.case_commands import print_run, run_sealing
 from sealkeeper.cli.context import settings, today
 from sealkeeper.services import backup as backup_service
 from sealkeeper.services import records
@@ -55,13 +56,14 @@ def import_command(file: Path, as_of: dt.date) -> None:
     report = import_file(settings(), file, as_of, today(), progress=lambda stage: err.print(f"{stage} …"))
     if report.already_imported:
         click.echo(f"{file}: {report.bundles} bundles, all already imported; nothing changed")
-        return
-    click.echo(
-        f"{file}: {report.bundles} bundles, {report.written} written ({report.new_people} new people), "
-        f"{report.unchanged} unchanged"
-    )
+    else:
+        click.echo(
+            f"{file}: {report.bundles} bundles, {report.written} written ({report.new_people} new people), "
+            f"{report.unchanged} unchanged"
+        )
     for status, n in sorted(report.statuses.items()):
         click.echo(f"  {status}: {n}")
+    print_run(run_sealing(today()))  # ex officio: sealed on import, not the next day; also finishes a killed run
 
 
 @click.command()
