@@ -50,16 +50,13 @@ def load_signing_key(home: str | os.PathLike[str]) -> bytes:
         ) from None
     except OSError as exc:
         raise SigningKeyError(f"document signing key {path} cannot be read: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        if not stat.S_ISREG(st.st_mode):
-            raise SigningKeyError(f"document signing key {path} is not a regular file")
-        if st.st_mode & 0o077:
-            raise SigningKeyError(
-                f"document signing key {path} is accessible to group or others (mode {stat.S_IMODE(st.st_mode):04o}):"
-                f" refusing to use it; run `chmod 600 {path}`"
-            )
-        data = handle.read()
+    try:
+        _check_private(path, os.fstat(fd))
+        data = b""
+        while chunk := os.read(fd, 4096):
+            data += chunk
+    finally:
+        os.close(fd)
     try:
         key = bytes.fromhex(data.decode("ascii").strip())
     except (UnicodeDecodeError, ValueError):
@@ -67,6 +64,16 @@ def load_signing_key(home: str | os.PathLike[str]) -> bytes:
     if len(key) != KEY_BYTES:
         raise SigningKeyError(f"document signing key {path} does not hold {KEY_BYTES} key bytes")
     return key
+
+
+def _check_private(path: Path, st: os.stat_result) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise SigningKeyError(f"document signing key {path} is not a regular file")
+    if st.st_mode & 0o077:
+        raise SigningKeyError(
+            f"document signing key {path} is accessible to group or others (mode {stat.S_IMODE(st.st_mode):04o}):"
+            f" refusing to use it; run `chmod 600 {path}`"
+        )
 
 
 def ensure_signing_key(home: str | os.PathLike[str]) -> bytes:

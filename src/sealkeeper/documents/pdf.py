@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from fontTools.ttLib import TTLibError  # type: ignore[import-untyped]  # fontTools (fpdf2's font reader) has no hints
 from fpdf import FPDF, FPDFException
 from fpdf.enums import Align, WrapMode, XPos, YPos
 
@@ -37,7 +38,7 @@ class _Page:
         self.wrap = WrapMode.CHAR if lang == "zh" else WrapMode.WORD
         try:
             self.pdf.add_font("cjk", "", str(face.path), collection_font_number=face.index)
-        except (OSError, FPDFException, RuntimeError) as exc:
+        except (OSError, FPDFException, RuntimeError, TTLibError) as exc:
             raise DocumentError(f"font {face.path} (face {face.index}) cannot be embedded: {exc}") from None
         self.pdf.add_page()
 

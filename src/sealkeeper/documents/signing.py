@@ -59,7 +59,11 @@ def sign(document: Document, private_key: bytes) -> SignedDocument:
     """Sign ``document``'s canonical payload."""
     key = _private(private_key)
     payload = payload_of(document)
-    signature = key.sign(payload.encode("utf-8"))
+    try:
+        data = payload.encode("utf-8")
+    except UnicodeEncodeError:
+        raise SignatureError(f"{document.kind}: a field holds text that is not valid Unicode") from None
+    signature = key.sign(data)
     public = key.public_key().public_bytes_raw()
     return SignedDocument(document.kind, payload, signature, key_id(public), code_for_signature(signature))
 
