@@ -4,6 +4,8 @@
 - ``model``: the documents as values (pure). ``make_certificate`` from ``access.certificate_view``'s lines,
   ``make_letter`` from a decision's reasons (``procedures.Reason`` or ``rules.explain.Reason``) and the
   articles cited. A document holds what is printed and nothing more: the person only as a display name.
+- ``from_cases``: the letter a decided procedure case gives (application, objection, judicial unsealing,
+  automatic sealing), dated and reasoned by the case.
 - ``payload``: the canonical JSON that is signed and stored; ``document_from_payload`` reads it back.
 - ``signing``: ``sign(document, private_key) -> SignedDocument``, ``verify(payload, signature, public_key)``,
   ``open_signed`` (verify, check a typed code, read back), ``verification_code(signed)``.
@@ -24,6 +26,12 @@ from sealkeeper.documents.errors import (
     SigningKeyError,
 )
 from sealkeeper.documents.fonts import FontFace, find_font
+from sealkeeper.documents.from_cases import (
+    letter_from_application,
+    letter_from_objection,
+    letter_from_record,
+    letter_from_unsealing,
+)
 from sealkeeper.documents.keyfile import create_signing_key, ensure_signing_key, key_path, load_signing_key
 from sealkeeper.documents.model import (
     Certificate,
@@ -72,6 +80,10 @@ __all__ = [
     "find_font",
     "key_id",
     "key_path",
+    "letter_from_application",
+    "letter_from_objection",
+    "letter_from_record",
+    "letter_from_unsealing",
     "load_signing_key",
     "make_certificate",
     "make_letter",
