@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the tests need from the machine besides Python packages: SoftHSM2 (a real PKCS#11 token) and the
-# Noto CJK fonts (the PDF documents embed one) from Debian's packages, and PostgreSQL answering at 127.0.0.1:5432 (trust auth, database `test`).
+# Noto CJK fonts (the PDF documents embed one) from Debian's packages, and PostgreSQL answering at
+# 127.0.0.1:5432 (trust auth, database `test`).
 # Idempotent: installs or starts only what is missing. Called by `make test` and so by `.ci/run`.
 set -euo pipefail
 
