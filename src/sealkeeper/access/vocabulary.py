@@ -42,6 +42,8 @@ class Action(StrEnum):
     REQUEST_CORRECTION = "request_correction"
     REQUEST_DELETION = "request_deletion"
     SEE_OWN_ACCESS_HISTORY = "see_own_access_history"
+    VIEW_QUEUE = "view_queue"  # case ids, states and deadlines: no record content
+    RUN_SEALING = "run_sealing"  # start the automatic (ex officio) sealing run
 
 
 #: Actions that show the content of a record (or of every record of a person). The administrator never gets one.

@@ -19,9 +19,9 @@ X = Action
 
 #: Least privilege, written independently of the policy data: each role and the only actions it may take.
 EXPECTED: dict[AccessRole, frozenset[Action]] = {
-    A.CLERK: frozenset({X.READ_RECORD, X.IMPORT_RECORDS}),
-    A.APPROVER: frozenset({X.READ_RECORD, X.DECIDE_APPLICATION, X.APPROVE_ACCESS}),
-    A.REVIEWER: frozenset({X.READ_RECORD, X.REVIEW_OBJECTION}),
+    A.CLERK: frozenset({X.READ_RECORD, X.IMPORT_RECORDS, X.RUN_SEALING, X.VIEW_QUEUE}),
+    A.APPROVER: frozenset({X.READ_RECORD, X.DECIDE_APPLICATION, X.APPROVE_ACCESS, X.VIEW_QUEUE}),
+    A.REVIEWER: frozenset({X.READ_RECORD, X.REVIEW_OBJECTION, X.VIEW_QUEUE}),
     A.JUDICIAL: frozenset({X.READ_RECORD, X.READ_SEALED_RECORD}),
     A.CERTIFICATE_OFFICER: frozenset({X.ISSUE_CERTIFICATE}),
     A.SUBJECT: frozenset(
@@ -34,7 +34,7 @@ EXPECTED: dict[AccessRole, frozenset[Action]] = {
             X.SEE_OWN_ACCESS_HISTORY,
         }
     ),
-    A.SUPERVISOR: frozenset({X.READ_LEDGER, X.VERIFY_LEDGER, X.COSIGN, X.REVIEW_FLAGS}),
+    A.SUPERVISOR: frozenset({X.READ_LEDGER, X.VERIFY_LEDGER, X.COSIGN, X.REVIEW_FLAGS, X.VIEW_QUEUE}),
     A.AUDITOR: frozenset({X.READ_LEDGER, X.VERIFY_LEDGER, X.REVIEW_FLAGS}),
     A.STATISTICIAN: frozenset({X.READ_STATISTICS}),
     A.ADMINISTRATOR: frozenset({X.MANAGE_ACCOUNTS, X.CONFIGURE}),
