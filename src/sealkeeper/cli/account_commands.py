@@ -15,12 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sealkeeper.access import AccessRole
-from sealkeeper.cli.context import settings
+from sealkeeper.cli.context import now, settings
 from sealkeeper.services import accounts as service
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)  # the entry point is where the clock is read
 
 
 @click.group()
@@ -40,7 +36,7 @@ def add(username: str, roles: tuple[str, ...], subject: str, jurisdictions: tupl
     administrator`, run by whoever holds the home on this machine (local access to the key file and database
     is the root of trust). `sealkeeper init` makes no account.
     """
-    new = service.create_account(settings(), service.LOCAL_OPERATOR, username, roles, _now(),
+    new = service.create_account(settings(), service.LOCAL_OPERATOR, username, roles, now(),
                                  subject=subject, jurisdictions=jurisdictions)  # fmt: skip
     click.echo(f"account:     {new.account.id}")
     click.echo(f"username:    {new.username}")
@@ -55,10 +51,10 @@ def add(username: str, roles: tuple[str, ...], subject: str, jurisdictions: tupl
 def list_command() -> None:
     """List the accounts (no secrets): username, id, roles, jurisdictions, state."""
     table = Table("username", "id", "roles", "jurisdictions", "state", "created")
-    now = _now()
-    for info in service.list_accounts(settings(), service.LOCAL_OPERATOR, now):
+    at = now()
+    for info in service.list_accounts(settings(), service.LOCAL_OPERATOR, at):
         state = "disabled" if info.disabled else "active"
-        if info.locked_until is not None and info.locked_until > now:
+        if info.locked_until is not None and info.locked_until > at:
             state += f", locked until {info.locked_until.isoformat(timespec='seconds')}"
         table.add_row(info.username, info.id, ", ".join(info.roles), ", ".join(info.jurisdictions), state,
                       info.created.date().isoformat())  # fmt: skip
@@ -69,7 +65,7 @@ def list_command() -> None:
 @click.argument("username")
 def unlock(username: str) -> None:
     """Lift the lock of an account locked after failed sign-ins."""
-    account = service.unlock(settings(), service.LOCAL_OPERATOR, username, _now())
+    account = service.unlock(settings(), service.LOCAL_OPERATOR, username, now())
     click.echo(f"{username} ({account}) unlocked")
 
 
@@ -79,9 +75,7 @@ def unlock(username: str) -> None:
 @click.option("--days", type=click.IntRange(min=1, max=3650), default=365, show_default=True)
 def token(username: str, name: str, days: int) -> None:
     """Issue an API token for system-to-system calls and print it once."""
-    issued = service.issue_api_token(
-        settings(), service.LOCAL_OPERATOR, username, name, _now(), dt.timedelta(days=days)
-    )
+    issued = service.issue_api_token(settings(), service.LOCAL_OPERATOR, username, name, now(), dt.timedelta(days=days))
     click.echo(f"token id: {issued.id}")
     click.echo(f"expires:  {issued.expires.isoformat(timespec='seconds')}")
     click.echo(f"token:    {issued.token}")
@@ -92,5 +86,5 @@ def token(username: str, name: str, days: int) -> None:
 @click.argument("token_id")
 def revoke_token(token_id: str) -> None:
     """Revoke an API token by its id."""
-    service.revoke_api_token(settings(), service.LOCAL_OPERATOR, token_id, _now())
+    service.revoke_api_token(settings(), service.LOCAL_OPERATOR, token_id, now())
     click.echo(f"{token_id} revoked")
