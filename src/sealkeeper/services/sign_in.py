@@ -69,34 +69,62 @@ def login(
     policy: AuthPolicy = DEFAULT_POLICY,
 ) -> LoginResult:
     """One sign-in attempt at ``at``. On ``ok`` the result carries a new session token (``result.session``);
-    ``totp_code`` may be "" (then an account that needs a code gets ``totp_required``)."""
+    ``totp_code`` may be "" (then an account that needs a code gets ``totp_required``).
+
+    The password is hashed (about a quarter of a second with the default parameters) between two short
+    transactions, so no lock is held meanwhile; the second one decides on the lockout state as it is then."""
     engine, ledger = open_store(settings), open_ledger(settings)
     with transaction(engine) as conn:
         found = rows.account_by_username(conn, username)
-        if found is None:
-            secret.burn_verify(hasher, password)
-            result = unknown_user()
-        else:
-            result = _attempt(
-                conn, settings, rows.lock_account(conn, found.id), password, totp_code, at, hasher, policy
-            )
+    checked = _Password(hasher, password, None if found is None else str(found.password_hash))
+    if found is None:
+        secret.burn_verify(hasher, password)
+    elif locked_at(Failures(*rows.failures_of(found)), at) is None:
+        checked.verify()  # outside any transaction
+    with transaction(engine) as conn:
+        row = None if found is None else rows.lock_account(conn, found.id)
+        result = unknown_user() if row is None else _attempt(conn, settings, row, checked, totp_code, at, policy)
         ledger.append(conn, _login_event(result, at))
     return result
+
+
+@dataclass
+class _Password:
+    """The password of one attempt, verified at most once against the hash it was verified against."""
+
+    hasher: PasswordHasher
+    password: str
+    against: str | None
+    ok: bool | None = None
+    rehashed: str | None = None
+
+    def verify(self) -> None:
+        if self.against is None:
+            return
+        self.ok = secret.verify_password(self.hasher, self.against, self.password)
+        if self.ok and self.hasher.check_needs_rehash(self.against):
+            self.rehashed = secret.hash_password(self.hasher, self.password)
+
+    def ok_for(self, stored: str) -> bool:
+        """Whether the password matches ``stored`` (verified again only if the hash changed meanwhile, or it was
+        not verified because the account looked locked)."""
+        if self.ok is None or stored != self.against:
+            self.against = stored
+            self.verify()
+        return bool(self.ok)
 
 
 def _attempt(  # noqa: PLR0917 - one attempt's parts
     conn: Connection,
     settings: Settings,
     row: Any,
-    password: str,
+    password: _Password,
     code: str,
     at: dt.datetime,
-    hasher: PasswordHasher,
     policy: AuthPolicy,
 ) -> LoginResult:
     state = Failures(*rows.failures_of(row))
-    locked = locked_at(state, at) is not None
-    password_ok = not locked and secret.verify_password(hasher, row.password_hash, password)
+    password_ok = locked_at(state, at) is None and password.ok_for(str(row.password_hash))
     account = account_value(row)
     required = policy.totp_required(account.roles)
     step: int | None = None
@@ -113,8 +141,8 @@ def _attempt(  # noqa: PLR0917 - one attempt's parts
         return result
     if totp is TotpCheck.VALID:
         rows.update_account(conn, row.id, totp_step=step)
-    if hasher.check_needs_rehash(row.password_hash):
-        rows.update_account(conn, row.id, password_hash=secret.hash_password(hasher, password))
+    if password.rehashed is not None:
+        rows.update_account(conn, row.id, password_hash=password.rehashed)
     token = secret.new_token(SESSION_PREFIX)
     rows.insert_session(conn, secret.token_hash(token), row.id, at, at + policy.session.absolute)
     return dataclasses.replace(result, session=token)
