@@ -1,9 +1,10 @@
 """A sign-in decided as a value: the outcome, the reason (a rule id for the ledger), the lock's end, and the
 lockout state to store.
 
-The outcome is what the user may be told; the reason is what the ledger records. An unknown username, a wrong
-password and a disabled account all give ``bad_credentials`` with the same message, so the answer does not
-tell which usernames exist (the reasons differ, for the ledger only). The order of the checks:
+The reason is what the ledger records; ``public_outcome`` and ``message`` are what the user may be told. An
+unknown username, a wrong password, a disabled account and a locked one all read as ``bad_credentials`` with
+the same message, so the answer does not tell which usernames exist (the outcomes and reasons differ, for the
+ledger and the administrator only). The order of the checks:
 
 1. unknown username -> bad_credentials (``auth.unknown_user``);
 2. locked -> locked(until) (``auth.locked``): neither the password nor the code is evaluated;
@@ -41,10 +42,11 @@ class TotpCheck(StrEnum):
     REPLAYED = "replayed"  # a valid code of a time step at or before the last one used
 
 
+_REFUSED = "wrong username or password, or the account is locked for a while after repeated failed sign-ins"
 MESSAGES = {
     LoginOutcome.OK: "signed in",
-    LoginOutcome.BAD_CREDENTIALS: "wrong username or password",
-    LoginOutcome.LOCKED: "too many failed sign-ins: the account is locked until {until}",
+    LoginOutcome.BAD_CREDENTIALS: _REFUSED,
+    LoginOutcome.LOCKED: _REFUSED,
     LoginOutcome.TOTP_REQUIRED: "enter the 6-digit code from your authenticator app",
     LoginOutcome.TOTP_BAD: "the code is wrong or was already used",
 }
@@ -67,10 +69,17 @@ class LoginResult:
         return self.outcome is LoginOutcome.OK
 
     @property
+    def public_outcome(self) -> LoginOutcome:
+        """The outcome the user may be shown: ``locked`` reads as ``bad_credentials``. Only existing accounts
+        lock, so telling "locked" would tell which usernames exist (try one five times). The lock's end stays
+        in ``locked_until`` and the ledger, for the administrator."""
+        return LoginOutcome.BAD_CREDENTIALS if self.outcome is LoginOutcome.LOCKED else self.outcome
+
+    @property
     def message(self) -> str:
-        """What the user is told (the same for an unknown username and a wrong password)."""
-        until = "" if self.locked_until is None else self.locked_until.isoformat(timespec="seconds")
-        return MESSAGES[self.outcome].format(until=until)
+        """What the user is told: the same for an unknown username, a wrong password, a disabled account and a
+        locked one."""
+        return MESSAGES[self.outcome]
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,9 +77,9 @@ def login(
     with transaction(engine) as conn:
         found = rows.account_by_username(conn, username)
     checked = _Password(hasher, password, None if found is None else str(found.password_hash))
-    if found is None:
-        secret.burn_verify(hasher, password)
-    elif locked_at(Failures(*rows.failures_of(found)), at) is None:
+    if found is None or locked_at(Failures(*rows.failures_of(found)), at) is not None:
+        secret.burn_verify(hasher, password)  # the same time as a real check: the timing tells nothing either
+    else:
         checked.verify()  # outside any transaction
     with transaction(engine) as conn:
         row = None if found is None else rows.lock_account(conn, found.id)

@@ -124,12 +124,13 @@ def test_five_failures_lock_until_the_period_ends_to_the_microsecond(home: Setti
     assert [r.outcome for r in results] == [LoginOutcome.BAD_CREDENTIALS] * 4 + [LoginOutcome.LOCKED]
     until = T0 + dt.timedelta(seconds=4) + LOCK
     assert results[-1].locked_until == until
+    assert results[-1].message == login(home, "nobody", "wrong-password-123", "", until, hasher=FAST).message
     before = until - TICK
     refused = login(home, "clerk.0042", new.password, code(new, before), before, hasher=FAST)
     assert (refused.outcome, refused.locked_until) == (LoginOutcome.LOCKED, until)
     assert login(home, "clerk.0042", new.password, code(new, until), until, hasher=FAST).ok
     outcomes = [e["outcome"] for e in ledger_events(home) if e["type"] == "auth.login"]
-    assert outcomes == ["bad_credentials"] * 4 + ["locked", "locked", "ok"]
+    assert outcomes == ["bad_credentials"] * 4 + ["locked", "bad_credentials", "locked", "ok"]
 
 
 def test_an_administrator_unlocks(home: Settings) -> None:
