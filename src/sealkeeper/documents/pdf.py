@@ -10,11 +10,13 @@ subsets the face it loaded, so a parsed face cannot serve two documents): about 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 
 from fontTools.ttLib import TTLibError  # type: ignore[import-untyped]  # fontTools (fpdf2's font reader) has no hints
 from fpdf import FPDF, FPDFException
 from fpdf.enums import Align, WrapMode, XPos, YPos
+from fpdf.fonts import TTFFont
 
 from sealkeeper.documents.errors import DocumentError
 from sealkeeper.documents.fonts import FontFace, find_font
@@ -36,11 +38,21 @@ class _Page:
         self.pdf.set_creation_date(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC))
         self.pdf.set_producer("sealkeeper")
         self.wrap = WrapMode.CHAR if lang == "zh" else WrapMode.WORD
+        self.face = face.path.name
         try:
             self.pdf.add_font("cjk", "", str(face.path), collection_font_number=face.index)
         except (OSError, FPDFException, RuntimeError, TTLibError) as exc:
             raise DocumentError(f"font {face.path} (face {face.index}) cannot be embedded: {exc}") from None
         self.pdf.add_page()
+
+    def check_glyphs(self, doc: Certificate | Letter) -> None:
+        """Refuse a document with a character the font lacks (fpdf2 would drop it with a warning that quotes it):
+        a legal document never prints a name or a text wrongly. The error names the field, not the character."""
+        font = self.pdf.fonts["cjk"]
+        cmap = font.cmap if isinstance(font, TTFFont) else {}
+        for path, text in _strings(asdict(doc)):
+            if any(ord(c) not in cmap for c in text if c not in "\n\r\t"):
+                raise DocumentError(f"{doc.kind}: {path}: has a character the font ({self.face}) cannot show")
 
     def text(
         self, text: str, size: float = BODY, align: Align = Align.L, grey: bool = False, indent: float = 0
@@ -64,6 +76,18 @@ class _Page:
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every text in a document's fields, with its path (``entries[0].label``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
 
 
 def _head(page: _Page, t: Texts, doc: Certificate | Letter) -> None:
@@ -144,6 +168,7 @@ def render_pdf(signed: SignedDocument, lang: str = "zh", *, font: FontFace | Non
     doc = signed.document
     day = doc.issued_on if isinstance(doc, Certificate) else doc.decided_on
     page = _Page(font or find_font(), lang, day)
+    page.check_glyphs(doc)
     page.pdf.set_lang(t("font_lang"))
     _head(page, t, doc)
     if isinstance(doc, Certificate):
