@@ -74,7 +74,7 @@ def login(
     The password is hashed (about a quarter of a second with the default parameters) between two short
     transactions, so no lock is held meanwhile; the second one decides on the lockout state as it is then."""
     engine, ledger = open_store(settings), open_ledger(settings)
-    with transaction(engine) as conn:
+    with rows.reading(engine) as conn:
         found = rows.account_by_username(conn, username)
     checked = _Password(hasher, password, None if found is None else str(found.password_hash))
     if found is None or locked_at(Failures(*rows.failures_of(found)), at) is not None:
@@ -159,23 +159,25 @@ def _login_event(result: LoginResult, at: dt.datetime) -> dict[str, Any]:
 def authenticate_session(
     settings: Settings, token: str, at: dt.datetime, *, policy: AuthPolicy = DEFAULT_POLICY
 ) -> Authenticated:
-    """Whether the session ``token`` admits its holder at ``at``; refreshes its last-seen time. A session found
-    idle or expired is deleted."""
+    """Whether the session ``token`` admits its holder at ``at``; refreshes its last-seen time (at most every
+    ``policy.session.refresh_after``). A session found idle or expired is deleted."""
     digest = secret.token_hash(token)
     engine = open_store(settings)
-    with transaction(engine) as conn:
+    with rows.reading(engine) as conn:
         found = rows.session_with_account(conn, digest)
-        if found is None:
-            return Authenticated(SessionCheck(Admission.UNKNOWN))
-        session, row = found
-        check = check_session(
-            row.id, rows.stamp(session, "created"), rows.stamp(session, "last_seen"), bool(row.disabled), at,
-            policy.session,
-        )  # fmt: skip
-        if check.touch:
-            rows.touch_session(conn, digest, at)
-        elif not check.ok:
-            rows.delete_session(conn, digest)
+    if found is None:
+        return Authenticated(SessionCheck(Admission.UNKNOWN))
+    session, row = found
+    check = check_session(
+        row.id, rows.stamp(session, "created"), rows.stamp(session, "last_seen"), bool(row.disabled), at,
+        policy.session,
+    )  # fmt: skip
+    if check.touch or not check.ok:
+        with transaction(engine) as conn:
+            if check.ok:
+                rows.touch_session(conn, digest, at)
+            else:
+                rows.delete_session(conn, digest)
     return Authenticated(check, account_value(row) if check.ok else None)
 
 
@@ -191,7 +193,7 @@ def logout(settings: Settings, token: str, at: dt.datetime) -> bool:
 
 def authenticate_api_token(settings: Settings, token: str, at: dt.datetime) -> Authenticated:
     """Whether the API token admits its holder at ``at`` (not expired, not revoked, account not disabled)."""
-    with transaction(open_store(settings)) as conn:
+    with rows.reading(open_store(settings)) as conn:
         found = rows.api_token_with_account(conn, secret.token_hash(token))
     if found is None:
         return Authenticated(SessionCheck(Admission.UNKNOWN))

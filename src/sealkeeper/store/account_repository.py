@@ -7,11 +7,14 @@ naive value read back is UTC by construction).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
+from sealkeeper.errors import StoreError
 from sealkeeper.store.account_tables import accounts, api_tokens, sessions
 
 
@@ -134,3 +137,13 @@ def stamp(row: Any, name: str) -> dt.datetime:
     value = read_utc(getattr(row, name))
     assert value is not None  # noqa: S101 - a NOT NULL column
     return value
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """A read-only unit of work: one snapshot, no write lock (SQLite begins DEFERRED, unlike ``transaction``)."""
+    try:
+        with engine.connect() as conn, conn.begin():
+            yield conn
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(f"database error ({type(exc).__name__}); nothing was read") from None
