@@ -32,17 +32,17 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {name: TypeAdapter(cls) for name, cls i
 REASON_KEYS = frozenset({"rule", "citation", "text"})
 
 
-def _reasons(node: Any) -> Iterator[dict[str, Any]]:
+def reasons_in(node: Any) -> Iterator[dict[str, Any]]:
     """Every reason object in a JSON tree, depth first in key order (the same order on encode and decode)."""
     if isinstance(node, dict):
         if node.keys() == REASON_KEYS:
             yield node
             return
         for value in node.values():
-            yield from _reasons(value)
+            yield from reasons_in(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _reasons(value)
+            yield from reasons_in(value)
 
 
 def encode(case: Case) -> tuple[str, list[str]]:
@@ -52,7 +52,7 @@ def encode(case: Case) -> tuple[str, list[str]]:
         raise StoreError(f"case {case.case_id}: unknown procedure {case.PROCEDURE}")
     tree = adapter.dump_python(case, mode="json")
     texts: list[str] = []
-    for reason in _reasons(tree):
+    for reason in reasons_in(tree):
         texts.append(reason["text"])
         reason["text"] = ""
     return json.dumps(tree, ensure_ascii=False, sort_keys=True, separators=(",", ":")), texts
@@ -69,7 +69,7 @@ def decode(procedure: str, body: str, texts: list[str] | None = None) -> Case:
     except ValueError:
         raise StoreError(f"a stored {procedure} case is not JSON") from None
     case_id = tree.get("case_id", "?") if isinstance(tree, dict) else "?"
-    slots = list(_reasons(tree))
+    slots = list(reasons_in(tree))
     if texts is not None:
         if len(texts) != len(slots):
             raise StoreError(f"case {case_id}: its narrative does not match its reasons")

@@ -1,0 +1,35 @@
+"""The FastAPI application: ``create_app(settings, clock)``.
+
+The clock is a parameter (the `serve` command passes the real one; tests pass a fixed one), so that every
+date the services see comes from one place at the edge.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from fastapi import FastAPI
+
+from sealkeeper.api import errors, routes_auth, routes_cases, routes_ledger
+from sealkeeper.config import Settings
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
+    app = FastAPI(
+        title="sealkeeper",
+        version="1",
+        summary="Sealing minor criminal records (轻微犯罪记录封存) by law, with privacy computing",
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.clock = clock
+    errors.install(app)
+    app.include_router(routes_ledger.health)
+    for router in (routes_auth.router, routes_cases.router, routes_ledger.router):
+        app.include_router(router, prefix="/api/v1")
+    return app

@@ -1,0 +1,43 @@
+"""Asking the policy decision point and logging its answer, in the caller's transaction.
+
+    with transaction(engine) as conn:
+        decision = decide_and_log(conn, ledger, request)
+        if decision.allowed:
+            ...the read or the change...
+    if not decision.allowed:
+        raise refused(decision)          # after the transaction: the denial stays logged
+
+Every decision, allow or deny, becomes an ``access.decision`` entry: the account, its roles, the action, the
+rules that decided, the obligations, the purpose; the subject token and the case number only as the ledger's
+salted commitments.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from sealkeeper.access import AccessDecision, AccessRequest, decide
+from sealkeeper.auth.errors import NotAllowedError
+from sealkeeper.services.ledger import Ledger
+
+
+def decision_event(decision: AccessDecision, case_number: str = "") -> dict[str, Any]:
+    """An access decision as a ledger event; the ledger replaces subject and case number by commitments."""
+    entry = decision.ledger_entry()
+    entry.pop("case_commitment")
+    event: dict[str, Any] = {"type": entry.pop("kind"), **entry, "subject": entry["subject"] or None}
+    if case_number:
+        event["case_number"] = case_number
+    return event
+
+
+def decide_and_log(conn: Connection, ledger: Ledger, request: AccessRequest) -> AccessDecision:
+    decision = decide(request)
+    ledger.append(conn, decision_event(decision, request.context.case_number))
+    return decision
+
+
+def refused(decision: AccessDecision) -> NotAllowedError:
+    return NotAllowedError(decision.account, str(decision.action), decision.rules)

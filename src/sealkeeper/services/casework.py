@@ -1,0 +1,64 @@
+"""The staff's view of the procedures: the work queue, one case, and starting the sealing run — each behind the
+access policy, each decision logged.
+
+A case view shows the procedure's own data (state, deadlines, rules applied, dates, who decided) and never the
+record's content or the person's identity: those are behind ``read_record`` / ``read_sealed_record``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from typing import Any
+
+from sealkeeper.access import NO_RESOURCE, AccessRequest, Account, Action, Context
+from sealkeeper.adapters import case_codec
+from sealkeeper.config import Settings
+from sealkeeper.procedures.deadlines import queue as deadline_queue
+from sealkeeper.services import sealing_runs
+from sealkeeper.services.authorization import decide_and_log, refused
+from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store import case_repository as repo
+from sealkeeper.store.database import transaction
+
+QUEUE_LIMIT = 500
+
+
+class CaseNotFoundError(LookupError):
+    pass
+
+
+def _allowed(settings: Settings, actor: Account, action: Action, at: dt.datetime) -> None:
+    """Decide and log a non-record action; raise after the (committed) log when it is refused."""
+    with transaction(open_store(settings)) as conn:
+        decision = decide_and_log(conn, open_ledger(settings), AccessRequest(actor, action, NO_RESOURCE, Context(at)))
+    if not decision.allowed:
+        raise refused(decision)
+
+
+def work_queue(settings: Settings, actor: Account, at: dt.datetime) -> list[dict[str, Any]]:
+    """Open cases with a deadline, overdue first, with the days left (``procedures.deadlines.queue``)."""
+    _allowed(settings, actor, Action.VIEW_QUEUE, at)
+    with transaction(open_store(settings)) as conn:
+        rows = [r for r in repo.cases_where(conn, limit=QUEUE_LIMIT) if r.due is not None]
+    open_cases = [case_codec.decode(r.procedure, r.body) for r in rows]  # no narrative: the queue shows none
+    return [{**asdict(item), "due": item.due.isoformat()} for item in deadline_queue(open_cases, at)]
+
+
+def case_view(settings: Settings, actor: Account, case_id: str, at: dt.datetime) -> dict[str, Any]:
+    _allowed(settings, actor, Action.VIEW_QUEUE, at)
+    with transaction(open_store(settings)) as conn:
+        row = repo.get_cases(conn, [case_id]).get(case_id)
+    if row is None:
+        raise CaseNotFoundError(case_id)
+    body: dict[str, Any] = json.loads(row.body)
+    for reason in case_codec.reasons_in(body):
+        reason.pop("text", None)  # narrative stays sealed here
+    return {"procedure": row.procedure, **body}
+
+
+def start_run(settings: Settings, actor: Account, day: dt.date, at: dt.datetime) -> sealing_runs.RunSummary:
+    _allowed(settings, actor, Action.RUN_SEALING, at)
+    return sealing_runs.run(settings, day, at)
