@@ -64,7 +64,7 @@ class Ledger:
 
     def append_many(self, conn: Connection, events: Sequence[Mapping[str, Any]]) -> range:
         """Log a batch of events in the caller's transaction (one statement per table); returns their indexes."""
-        return self.append_prepared(conn, [self.prepare(e) for e in events])
+        return self.append_prepared(conn, entry_format.prepare_many(events, self.keys.salt))
 
     def append_prepared(self, conn: Connection, items: Sequence[tuple[bytes, str | None]]) -> range:
         """Append entry bytes (from ``prepare``; the subject commitment is inside the entry, and the trail's

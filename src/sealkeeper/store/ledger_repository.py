@@ -1,12 +1,18 @@
 """Reads and writes of the ledger's tables, always on the caller's connection (its transaction).
 
-Appends are bulk statements (one executemany per table per batch) through the driver: entry rows and node
-strips are plain tuples, and every write lands at the end of its table (no random index inserts).
+Appends are bulk statements through the driver, and every write lands at the end of its table (no random
+index inserts). On SQLite the entries of a batch go in as one statement per few megabytes: their bytes
+concatenated into one blob and a JSON array of (offset, length) codes that SQLite cuts it by (``substr`` on
+a BLOB counts bytes and returns a BLOB), because binding one row per entry (``executemany``) costs more
+than the insert itself. On PostgreSQL they are one ``executemany`` (psycopg pipelines it); node strips are
+one ``executemany`` on both.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -35,6 +41,13 @@ def node_key(level: int, index: int) -> int:
 
 
 _INSERT_ENTRIES = "INSERT INTO ledger_entries (idx, data) VALUES (?, ?)"
+_LENGTH_BITS = 17  # entries are at most 64 KiB (entries.MAX_ENTRY_BYTES); longer or empty ones: executemany
+#: ? = first index, the entries' bytes concatenated, a JSON array of codes (offset << 17 | length), one an entry
+_INSERT_ENTRIES_SLICED = (
+    "INSERT INTO ledger_entries (idx, data) "
+    "SELECT ? + key, substr(?, (value >> 17) + 1, value & 131071) FROM json_each(?)"
+)
+_SLICED_BYTES = 8 << 20  # bytes of entries per sliced statement
 _INSERT_NODES = "INSERT INTO ledger_nodes (id, hashes) VALUES (?, ?)"
 _UPDATE_NODES = "UPDATE ledger_nodes SET hashes = ? WHERE id = ?"
 _INSERT_SUBJECTS = "INSERT INTO ledger_subjects (subject, idx) VALUES (?, ?)"
@@ -72,8 +85,21 @@ def put_head(conn: Connection, size: int, frontier: bytes) -> None:
 
 def insert_entries(conn: Connection, first: int, datas: Sequence[bytes]) -> None:
     """Entries' bytes at indexes first, first + 1, ..."""
-    if datas:
+    if not datas:
+        return
+    lengths = list(map(len, datas))
+    if conn.dialect.name != "sqlite" or min(lengths) == 0 or max(lengths) >> _LENGTH_BITS:
         conn.exec_driver_sql(_driver_sql(conn, _INSERT_ENTRIES), list(enumerate(datas, start=first)))
+        return
+    offsets = list(accumulate(lengths, initial=0))  # offsets[i]: where entry i starts in the whole batch
+    start = 0
+    while start < len(datas):
+        end = max(start + 1, bisect_right(offsets, offsets[start] + _SLICED_BYTES) - 1)
+        base = offsets[start]
+        pairs = zip(offsets[start:end], lengths[start:end], strict=True)
+        codes = ",".join(map(str, ((offset - base) << _LENGTH_BITS | n for offset, n in pairs)))
+        conn.exec_driver_sql(_INSERT_ENTRIES_SLICED, (first + start, b"".join(datas[start:end]), f"[{codes}]"))
+        start = end
 
 
 def write_nodes(conn: Connection, runs: Sequence[tuple[int, int, bytes]]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -81,3 +83,63 @@ def test_non_canonical_bytes_are_refused() -> None:
 def test_short_salt_is_refused() -> None:
     with pytest.raises(EntryRejectedError):
         entries.commit(b"short", "subject", "x")
+
+
+def _reference(event: object) -> bytes:
+    """The canonical form by its definition: the standard library's JSON with these settings."""
+    return json.dumps(event, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False).encode()
+
+
+_keys = st.text().filter(lambda k: k not in entries.FORBIDDEN_FIELDS)
+_scalars = st.none() | st.booleans() | st.integers() | st.integers(-(2**70), 2**70) | st.text()
+_json = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4))
+
+
+@given(st.dictionaries(_keys, _json, max_size=8))
+def test_the_fast_path_writes_the_reference_bytes(event: dict[str, object]) -> None:
+    # orjson writes float-free events; its bytes must be exactly the standard library's (stored entries and
+    # shared/vectors/ were written by it), for any text, nesting and integer size
+    try:
+        expected = _reference(event)
+    except UnicodeEncodeError:  # a lone surrogate: not UTF-8, refused on both paths
+        with pytest.raises(EntryRejectedError):
+            entries.canonical(event)
+        return
+    assert entries.canonical(event) == expected
+    assert entries.parse(expected) == event
+
+
+@pytest.mark.parametrize(
+    ("event", "data"),
+    [
+        ({"x": 1e16, "y": 1e-7, "z": -0.0}, b'{"x":1e+16,"y":1e-07,"z":-0.0}'),  # orjson would write 1e16, 1e-7
+        ({"big": 2**64, "neg": -(2**63) - 1}, b'{"big":18446744073709551616,"neg":-9223372036854775809}'),
+        ({"k": "\x1f\x7f\u2028\U0001f600"}, '{"k":"\\u001f\x7f\u2028\U0001f600"}'.encode()),
+    ],
+)
+def test_floats_and_huge_integers_keep_the_standard_form(event: dict[str, object], data: bytes) -> None:
+    assert entries.canonical(event) == data == _reference(event)
+    assert entries.parse(data) == event
+
+
+def test_a_batch_commits_like_one_by_one() -> None:
+    events = [
+        {"type": "decision", "subject": f"s{i % 3}", "case_number": f"c{i % 2}", "n": i, "rules": ["r1", i]}
+        for i in range(6)
+    ]
+    assert entries.prepare_many(events, SALT) == [entries.prepare(event, SALT) for event in events]
+    committer = entries.Committer(SALT)
+    assert committer("subject", "s1") == entries.commit(SALT, "subject", "s1")
+    assert committer("case", "s1") == entries.commit(SALT, "case", "s1")
+
+
+def test_personal_fields_inside_lists_take_the_checked_path() -> None:
+    with pytest.raises(EntryRejectedError, match=r"items\[1\]\.address"):
+        entries.canonical({"type": "x", "items": [{"ok": 1}, {"address": "北京"}]})
+
+
+def test_lone_surrogates_are_refused_not_crashed_on() -> None:
+    with pytest.raises(EntryRejectedError):
+        entries.canonical({"type": "x", "k": "\ud800"})
+    with pytest.raises(EntryRejectedError):
+        entries.prepare({"type": "x", "subject": "\ud800"}, SALT)
