@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
 from sealkeeper.access.certificates import SHOWN, CertificateLine, CertificateRules
 from sealkeeper.documents.errors import DocumentError
 
-#: Resident ID numbers (18 or 15 characters) must never be part of a document's printed fields.
+#: Resident ID numbers (18 or 15 characters) are never part of a document: every text in it is checked.
 ID_NUMBER = re.compile(r"\d{17}[\dXx]|\d{15}")
 #: The confidence markers of the packs' citations ([T] text read, [S] summary, [M] memory): not printed.
 MARKER = re.compile(r"\s*\[[TSM]\]")
@@ -103,9 +103,8 @@ class Certificate:
     kind: Kind = Kind.CERTIFICATE
 
     def __post_init__(self) -> None:
-        _printed(self.kind, holder=self.holder, office=self.office, purpose=self.purpose)
-        for entry in self.entries:
-            _printed(self.kind, **{f"entries[{entry.record_id}].label": entry.label})
+        _required(self.kind, holder=self.holder, office=self.office, purpose=self.purpose)
+        _no_id_number(self)
 
     @property
     def has_record(self) -> bool:
@@ -126,7 +125,8 @@ class Letter:
     def __post_init__(self) -> None:
         if self.kind not in LETTER_KINDS:
             raise DocumentError(f"{self.kind}: not a letter kind ({', '.join(sorted(LETTER_KINDS))})")
-        _printed(self.kind, case_no=self.case_no, addressee=self.addressee, office=self.office)
+        _required(self.kind, case_no=self.case_no, addressee=self.addressee, office=self.office)
+        _no_id_number(self)
         if not self.records:
             raise DocumentError(f"{self.kind}: records: a letter names the records it decides")
         if not self.grounds:
@@ -138,12 +138,28 @@ class Letter:
 Document = Certificate | Letter
 
 
-def _printed(kind: Kind, **fields: str) -> None:
+def _required(kind: Kind, **fields: str) -> None:
     for name, value in fields.items():
         if not value.strip():
             raise DocumentError(f"{kind}: {name}: empty")
-        if ID_NUMBER.search(value):
-            raise DocumentError(f"{kind}: {name}: looks like an ID number, which a document never prints")
+
+
+def _no_id_number(document: Certificate | Letter) -> None:
+    for path, text in texts_of(asdict(document)):
+        if ID_NUMBER.search(text):
+            raise DocumentError(f"{document.kind}: {path}: looks like an ID number, which a document never prints")
+
+
+def texts_of(value: object, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every text in a document's fields (``asdict``), with its path (``entries[0].label``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts_of(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            yield from texts_of(item, f"{path}[{i}]")
 
 
 def plain_citation(citation: str) -> str:

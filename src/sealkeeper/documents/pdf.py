@@ -10,7 +10,7 @@ subsets the face it loaded, so a parsed face cannot serve two documents): about 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict
 
 from fontTools.ttLib import TTLibError  # type: ignore[import-untyped]  # fontTools (fpdf2's font reader) has no hints
@@ -20,7 +20,7 @@ from fpdf.fonts import TTFFont
 
 from sealkeeper.documents.errors import DocumentError
 from sealkeeper.documents.fonts import FontFace, find_font
-from sealkeeper.documents.model import Certificate, Letter
+from sealkeeper.documents.model import Certificate, Letter, texts_of
 from sealkeeper.documents.signing import SignedDocument, verification_code
 from sealkeeper.documents.texts import Texts, texts
 
@@ -50,7 +50,7 @@ class _Page:
         a legal document never prints a name or a text wrongly. The error names the field, not the character."""
         font = self.pdf.fonts["cjk"]
         cmap = font.cmap if isinstance(font, TTFFont) else {}
-        for path, text in _strings(asdict(doc)):
+        for path, text in texts_of(asdict(doc)):
             if any(ord(c) not in cmap for c in text if c not in "\n\r\t"):
                 raise DocumentError(f"{doc.kind}: {path}: has a character the font ({self.face}) cannot show")
 
@@ -76,18 +76,6 @@ class _Page:
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
-
-
-def _strings(value: object, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every text in a document's fields, with its path (``entries[0].label``)."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else key)
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            yield from _strings(item, f"{path}[{i}]")
 
 
 def _head(page: _Page, t: Texts, doc: Certificate | Letter) -> None:

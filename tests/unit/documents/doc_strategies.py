@@ -7,12 +7,14 @@ import datetime as dt
 from hypothesis import strategies as st
 
 from sealkeeper.documents import Certificate, CertificateEntry, CitedArticle, ExceptionNote, Ground, Kind, Letter
+from sealkeeper.documents.model import ID_NUMBER
 
 # Printed fields: CJK, Latin, punctuation and a few digits (never 15 in a row: that would look like an ID number).
 NAME = st.text(
     st.sampled_from("张三李四王五北京市公安局法院封存（）〔〕 ABCxyz-_.·0123"), min_size=1, max_size=20
 ).filter(lambda s: bool(s.strip()))
-FREE = st.text(st.characters(codec="utf-8"), max_size=40)  # free text: anything but lone surrogates
+# Free text: anything but lone surrogates, and never an ID number (a document refuses one anywhere).
+FREE = st.text(st.characters(codec="utf-8"), max_size=40).filter(lambda s: not ID_NUMBER.search(s))
 DAYS = st.dates(dt.date(2000, 1, 1), dt.date(2100, 12, 31))
 
 entries = st.builds(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
 from doc_helpers import (
@@ -22,7 +23,7 @@ from doc_helpers import (
 )
 
 from sealkeeper.access import certificate_view
-from sealkeeper.documents import CitedArticle, DocumentError, Kind, make_certificate, make_letter
+from sealkeeper.documents import CitedArticle, DocumentError, Ground, Kind, make_certificate, make_letter
 from sealkeeper.model.decision import Status
 from sealkeeper.procedures import Reason
 
@@ -76,7 +77,7 @@ def test_an_id_number_is_never_printed_on_a_certificate() -> None:
 
 def test_an_id_number_in_a_record_label_is_refused() -> None:
     lines = certificate_view([UNSEALED_THEFT], "general", CN)
-    with pytest.raises(DocumentError, match=r"entries\[shown\]\.label"):
+    with pytest.raises(DocumentError, match=r"entries\[0\]\.label"):
         make_certificate(
             holder=HOLDER, purpose="general", office=OFFICE, issued_on=dt.date(2026, 1, 1), lines=lines, rules=CN,
             labels={"shown": ID_NUMBER},
@@ -111,6 +112,19 @@ def test_a_certificate_is_not_a_letter_kind() -> None:
             Kind.CERTIFICATE, case_no="A-1", addressee=HOLDER, office=OFFICE, decided_on=dt.date(2026, 1, 1),
             records=["r"], reasons=[Reason("r", "CPL Art. 286")],
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"records": ("R-1", f"身份证号{ID_NUMBER}")}, r"records\[1\]"),
+        ({"grounds": (Ground("r", "CPL Art. 286", f"当事人{ID_NUMBER[:15]}"),)}, r"grounds\[0\]\.text"),
+        ({"articles": (CitedArticle("CPL Art. 286", text=ID_NUMBER),)}, r"articles\[0\]\.text"),
+    ],
+)
+def test_an_id_number_anywhere_in_a_letter_is_refused_naming_the_field(change: dict[str, Any], path: str) -> None:
+    with pytest.raises(DocumentError, match=f"{path}: looks like an ID number"):
+        dataclasses.replace(letter(Kind.REFUSAL), **change)
 
 
 @pytest.mark.parametrize("case_no", [f"A-{ID_NUMBER}", f"A-{HOLDER}"])
