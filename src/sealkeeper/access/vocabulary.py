@@ -44,6 +44,9 @@ class Action(StrEnum):
     SEE_OWN_ACCESS_HISTORY = "see_own_access_history"
     VIEW_QUEUE = "view_queue"  # case ids, states and deadlines: no record content
     RUN_SEALING = "run_sealing"  # start the automatic (ex officio) sealing run
+    HANDLE_CASE = "handle_case"  # a staff step in a procedure (the procedure's table says which role may)
+    REQUEST_UNSEALING = "request_unsealing"  # a judicial organ asks for a record's seal to be lifted
+    COMPLAIN = "complain"  # the person complains to the supervising body
 
 
 #: Actions that show the content of a record (or of every record of a person). The administrator never gets one.

@@ -39,6 +39,7 @@ OWN_ACTIONS = {
     Action.REQUEST_CORRECTION,
     Action.REQUEST_DELETION,
     Action.SEE_OWN_ACCESS_HISTORY,
+    Action.COMPLAIN,
 }
 STAFF = {
     AccessRole.CLERK,

@@ -72,6 +72,9 @@ def test_record_reading_is_every_action_but_the_non_record_ones() -> None:
         Action.REQUEST_DELETION,
         Action.VIEW_QUEUE,  # case ids, states and deadlines only
         Action.RUN_SEALING,  # starts the run; shows counts, not records
+        Action.HANDLE_CASE,  # a step in a procedure: procedure data, not record content
+        Action.REQUEST_UNSEALING,  # asks; the read itself is read_sealed_record
+        Action.COMPLAIN,
     }
     assert set(Action) - others == RECORD_READING
 
