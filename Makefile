@@ -33,6 +33,7 @@ run: setup
 	@mkdir -p $(SEALKEEPER_HOME)
 	$(BIN)/sealkeeper synth --people $(PEOPLE) --seed $(SEED) --as-of $(AS_OF) --identities --out $(CURDIR)/.population.jsonl
 	@test -f $(SEALKEEPER_HOME)/sealkeeper.toml || SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper init
+	@SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper migrate
 	SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper import $(CURDIR)/.population.jsonl --as-of $(AS_OF)
 	$(BIN)/sealkeeper scan $(CURDIR)/.population.jsonl --as-of $(AS_OF)
 

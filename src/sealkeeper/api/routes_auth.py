@@ -32,9 +32,8 @@ def open_session(body: Credentials, settings: SettingsDep, now: NowDep) -> Any:
     """Sign in with username, password and (for every role that sees records or approves) the TOTP code."""
     result = sign_in.login(settings, body.username, body.password, body.totp, now)
     if not result.ok or result.session is None:
-        until = None if result.locked_until is None else result.locked_until.isoformat()
-        message = {"error": result.reason, "outcome": str(result.outcome), "locked_until": until}
-        return JSONResponse(message, status_code=401)
+        # the same answer for an unknown user, a wrong password, a disabled or a locked account (no enumeration)
+        return JSONResponse({"error": result.message, "outcome": str(result.public_outcome)}, status_code=401)
     return {"token": result.session, "account": result.account}
 
 

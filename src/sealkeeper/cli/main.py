@@ -46,7 +46,7 @@ LAZY = {
     "restore": f"{_STORE}.restore", "ledger": f"{_LEDGER}.ledger", "witness": f"{_LEDGER}.witness",
     "accounts": "sealkeeper.cli.account_commands.accounts",
     "run": "sealkeeper.cli.case_commands.run_command",
-    "serve": "sealkeeper.cli.service_commands.serve",
+    "serve": "sealkeeper.cli.service_commands.serve", "migrate": f"{_STORE}.migrate",
 }  # fmt: skip
 
 

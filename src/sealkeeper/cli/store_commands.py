@@ -48,6 +48,13 @@ def init(suite: str | None, key_provider: str | None) -> None:
         )
 
 
+@click.command()
+def migrate() -> None:
+    """Bring the home's database to this version's schema (idempotent; the change is logged in the ledger)."""
+    before, after = records.migrate_home(settings())
+    click.echo(f"schema {after}" + ("" if before == after else f" (was {before})"))
+
+
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--as-of", "as_of", callback=_day, help="the day the decisions are taken on (default: today)")

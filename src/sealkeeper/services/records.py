@@ -53,6 +53,24 @@ def init_home(settings: Settings) -> InitReport:
     return InitReport(str(settings.home), settings.database_label, settings.suite, settings.key_provider, where)
 
 
+def migrate_home(settings: Settings) -> tuple[str | None, str]:
+    """Bring an initialised home's database to this sealkeeper's schema (idempotent); logged when it moved.
+    Returns (revision before, revision after)."""
+    engine = make_engine(settings.database_url)
+    try:
+        before = current_revision(engine)
+        if before is None:
+            raise StoreError("the database is not initialised: run `sealkeeper init`")
+        migrate(engine)
+        after = current_revision(engine) or ""
+        if after != before:
+            with transaction(engine) as conn:
+                open_ledger(settings).append(conn, {"type": "store.migrated", "from": before, "to": after})
+    finally:
+        engine.dispose()
+    return before, after
+
+
 def _has_keys(engine: Any) -> bool:
     """An init that failed after migrating left a schema without keys: init may finish it."""
     with transaction(engine) as conn:

@@ -10,6 +10,7 @@ from sealkeeper.store.database import check_schema, make_engine
 from sealkeeper.store.ledger_repository import lock_head
 
 _ENGINES: dict[str, Engine] = {}
+_CURRENT: set[str] = set()  # engines whose schema was found current (asked once per process, not per call)
 
 
 def _engine(url: str) -> Engine:
@@ -23,7 +24,9 @@ def open_store(settings: Settings) -> Engine:
     if settings.database_url.startswith("sqlite:///") and not (settings.home / "sealkeeper.toml").exists():
         raise StoreError(f"{settings.home} is not a sealkeeper home: run `sealkeeper init` first")
     engine = _engine(settings.database_url)
-    check_schema(engine)
+    if settings.database_url not in _CURRENT:
+        check_schema(engine)
+        _CURRENT.add(settings.database_url)
     return engine
 
 
@@ -32,6 +35,7 @@ def close_all() -> None:
     for engine in list(_ENGINES.values()):
         engine.dispose()
     _ENGINES.clear()
+    _CURRENT.clear()
 
 
 def writer_lock(conn: Connection) -> None:

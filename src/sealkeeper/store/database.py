@@ -101,7 +101,10 @@ def check_schema(engine: Engine) -> None:
     if revision is None:
         raise StoreError("the database is not initialised: run `sealkeeper init`")
     if revision != head_revision():
-        raise StoreError(f"the database is at schema {revision}, this sealkeeper expects {head_revision()}")
+        raise StoreError(
+            f"the database is at schema {revision}, this sealkeeper expects {head_revision()}: "
+            "run `sealkeeper migrate` (a newer database needs a newer sealkeeper)"
+        )
 
 
 @contextmanager
