@@ -90,8 +90,10 @@ class ExceptionNote:
     text_en: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Certificate:
+    """A certificate as printed. Its ``repr`` shows no name and no record (it may end up in a log)."""
+
     holder: str
     purpose: str
     office: str
@@ -110,9 +112,14 @@ class Certificate:
     def has_record(self) -> bool:
         return bool(self.entries)
 
+    def __repr__(self) -> str:
+        return f"Certificate(purpose={self.purpose!r}, issued_on={self.issued_on}, entries={len(self.entries)})"
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True, slots=True, repr=False)
 class Letter:
+    """A letter as printed. Its ``repr`` shows no name, case number or record (it may end up in a log)."""
+
     kind: Kind
     case_no: str
     addressee: str
@@ -133,6 +140,10 @@ class Letter:
             raise DocumentError(f"{self.kind}: grounds: a decision states its grounds with the articles cited")
         if self.addressee and self.addressee in self.case_no:
             raise DocumentError(f"{self.kind}: case_no: the case number may not contain the addressee's name")
+
+    def __repr__(self) -> str:
+        rules = [g.rule for g in self.grounds]
+        return f"Letter(kind={self.kind!s}, decided_on={self.decided_on}, rules={rules})"
 
 
 Document = Certificate | Letter

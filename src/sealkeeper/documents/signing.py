@@ -11,7 +11,7 @@ gets the same code. ``verify(payload, signature, public_key)`` says whether the 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -30,7 +30,7 @@ class SignedDocument:
     """What the service stores (by ``code``) and what a PDF is rendered from."""
 
     kind: Kind
-    payload: str
+    payload: str = field(repr=False)  # holds the printed name: never in a log
     signature: bytes
     key_id: str
     code: str

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from doc_helpers import KEY, OTHER_KEY, SEALED_SEXUAL, certificate, letter
+from doc_helpers import CASE_NO, HOLDER, KEY, OTHER_KEY, SEALED_LABEL, SEALED_SEXUAL, SHOWN_LABEL, certificate, letter
 from doc_strategies import documents
 from hypothesis import given
 from hypothesis import strategies as st
@@ -101,3 +101,12 @@ def test_a_lone_surrogate_is_refused_when_signing() -> None:
     doc = dataclasses.replace(letter(Kind.REFUSAL), records=("\ud800",))
     with pytest.raises(SignatureError, match="not valid Unicode"):
         sign(doc, KEY)
+
+
+def test_reprs_show_no_name_record_or_payload() -> None:
+    doc = certificate("minor_contact_employment", SEALED_SEXUAL)
+    shown = repr(doc) + repr(sign(doc, KEY)) + repr(letter(Kind.REFUSAL))
+    for private in (HOLDER, SEALED_LABEL, SHOWN_LABEL, CASE_NO):
+        assert private not in shown
+    assert "refusal" in shown
+    assert "cn.juvenile.over_five_years" in shown
