@@ -81,6 +81,9 @@ class PlainProtector(Protector):
     def seal(self, dek: bytes, record_id: str, field: str, version: int, text: str) -> bytes:
         return text.encode("utf-8")
 
+    def seal_many(self, dek: bytes, record_id: str, version: int, fields: list[tuple[str, str]]) -> list[bytes]:
+        return [text.encode("utf-8") for _, text in fields]
+
     def unseal(self, dek: bytes, record_id: str, field: str, version: int, blob: bytes) -> str:
         return blob.decode("utf-8")
 

@@ -88,11 +88,12 @@ def _decision_rows(plan: Plan, as_of: dt.date) -> list[dict[str, Any]]:
     for jurisdiction, group in sorted(by_jurisdiction.items()):
         pack = evaluation.pack_for(jurisdiction)
         frame = evaluation.scan(group, pack, as_of, time.perf_counter).decisions
+        pack_id, pack_version = pack.ref.id, pack.ref.version
         for bid, rid, status, date, rule in frame.select("pid", "rid", "status", "date", "rule").iter_rows():
             rows.append({
                 "bundle_id": bid, "record_id": rid, "as_of": as_of, "status": status, "date": date, "rule": rule,
-                "pack_id": pack.ref.id, "pack_version": pack.ref.version,
-                "input_hash": decision_input_hash(plan.facts_sha[bid], rid, pack.ref.id, pack.ref.version, as_of),
+                "pack_id": pack_id, "pack_version": pack_version,
+                "input_hash": decision_input_hash(plan.facts_sha[bid], rid, pack_id, pack_version, as_of),
             })  # fmt: skip
     return rows
 

@@ -19,7 +19,7 @@ from sealkeeper.config import Settings
 from sealkeeper.errors import ConfigError, KeyDestroyedError, KeyUnavailableError
 from sealkeeper.formats.identity import IDENTITY_FIELDS, Identity
 from sealkeeper.store import repository as repo
-from sealkeeper.vault.envelope import new_data_key, open_field, seal_field
+from sealkeeper.vault.envelope import new_data_key, open_field, seal_field, seal_fields
 from sealkeeper.vault.providers import KeyProvider, WrappedKey
 from sealkeeper.vault.suites import CipherSuite, suite_by_name
 
@@ -110,6 +110,10 @@ class Protector:
 
     def seal(self, dek: bytes, record_id: str, field: str, version: int, text: str) -> bytes:
         return seal_field(self.suite, dek, record_id, field, version, text)
+
+    def seal_many(self, dek: bytes, record_id: str, version: int, fields: list[tuple[str, str]]) -> list[bytes]:
+        """``seal`` of several (field, text) pairs of one record and version, as one batch."""
+        return seal_fields(self.suite, dek, record_id, version, fields)
 
     def open_identity(self, dek: bytes, token: str, row: Any) -> Identity:
         """A stored identities row decrypted (an empty Identity when the person has none)."""

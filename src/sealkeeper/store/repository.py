@@ -6,6 +6,7 @@ Bulk paths (import) take and return plain rows so that one executemany writes th
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -99,15 +100,21 @@ def insert_many(conn: Connection, table: sa.Table, rows: list[dict[str, Any]]) -
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     marks = ", ".join(mark for _ in columns)
     statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 - names checked above
+    pick = operator.itemgetter(*columns)  # one C call per row instead of a generator over its columns
+    params = [pick(row) for row in rows] if len(columns) > 1 else [(pick(row),) for row in rows]
     if conn.dialect.name == "sqlite":
-        params = [tuple(_sqlite_value(row[c]) for c in columns) for row in rows]
-    else:
-        params = [tuple(row[c] for c in columns) for row in rows]
+        dates = [i for i, c in enumerate(columns) if isinstance(table.c[c].type, sa.Date)]
+        if dates:
+            params = [_iso_dates(values, dates) for values in params]
     conn.exec_driver_sql(statement, params)
 
 
-def _sqlite_value(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
+def _iso_dates(values: tuple[Any, ...], positions: list[int]) -> tuple[Any, ...]:
+    out = list(values)
+    for i in positions:
+        if isinstance(out[i], dt.date):
+            out[i] = out[i].isoformat()
+    return tuple(out)
 
 
 def upsert_identities(conn: Connection, new: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ Messages name the record id and field (record ids are pseudonymous) and never an
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from sealkeeper.errors import IntegrityError, VaultError
 from sealkeeper.vault.suites import CipherSuite
@@ -34,17 +35,18 @@ def field_aad(suite_name: str, record_id: str, field: str, version: int) -> byte
     prefix, then the version as 8 bytes big-endian. Length prefixes make the encoding injective:
     ``("a|b", "c")`` and ``("a", "b|c")`` give different bytes.
     """
+    return _record_aad(suite_name, record_id) + _part(field, "field") + _version_aad(version)
+
+
+def _record_aad(suite_name: str, record_id: str) -> bytes:
+    """The first half of :func:`field_aad`, the same for every field of a record."""
+    return AAD_LABEL + _part(suite_name, "suite") + _part(record_id, "record id")
+
+
+def _version_aad(version: int) -> bytes:
     if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= _MAX_VERSION:
         raise VaultError(f"associated data: version must be an integer in 0..2^64-1, got {version!r}")
-    return b"".join(
-        (
-            AAD_LABEL,
-            _part(suite_name, "suite"),
-            _part(record_id, "record id"),
-            _part(field, "field"),
-            version.to_bytes(8, "big"),
-        )
-    )
+    return version.to_bytes(8, "big")
 
 
 def new_data_key(suite: CipherSuite) -> bytes:
@@ -68,6 +70,28 @@ def seal_field(  # noqa: PLR0917 - positional, in the order of the associated da
         # The codec's message quotes the offending character: keep it out of logs.
         raise VaultError(f"record {record_id}: field {field}: text is not valid Unicode") from None
     return suite.encrypt(dek, data, aad)
+
+
+def seal_fields(
+    suite: CipherSuite, dek: bytes, record_id: str, version: int, fields: Sequence[tuple[str, str]]
+) -> list[bytes]:
+    """:func:`seal_field` of several (field, plaintext) pairs of one record and version, in one batch."""
+    common, tail = _record_aad(suite.name, record_id), _version_aad(version)
+    aads = [common + _part(field, "field") + tail for field, _ in fields]
+    try:
+        data = [plaintext.encode("utf-8") for _, plaintext in fields]
+    except UnicodeEncodeError:
+        bad = next(f for f, text in fields if not _encodable(text))
+        raise VaultError(f"record {record_id}: field {bad}: text is not valid Unicode") from None
+    return suite.encrypt_many(dek, list(zip(data, aads, strict=True)))
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def open_field(  # noqa: PLR0917 - positional, in the order of the associated data

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sealkeeper.errors import IntegrityError, VaultError
-from sealkeeper.vault.envelope import field_aad, new_data_key, new_index_key, open_field, seal_field
+from sealkeeper.vault.envelope import field_aad, new_data_key, new_index_key, open_field, seal_field, seal_fields
 from sealkeeper.vault.suites import GM, INTL, CipherSuite
 
 SUITES = [INTL, GM]
@@ -103,3 +103,39 @@ def test_keys_are_fresh_and_sized() -> None:
     assert new_data_key(INTL) != new_data_key(INTL)
     with pytest.raises(VaultError, match="key"):
         seal_field(INTL, new_data_key(GM), "r", "name", 1, "x")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    suite=st.sampled_from(SUITES),
+    record_id=names,
+    version=versions,
+    fields=st.dictionaries(names, st.text(max_size=60), min_size=1, max_size=4),
+)
+def test_fields_sealed_together_open_one_by_one_at_their_own_place(
+    suite: CipherSuite, record_id: str, version: int, fields: dict[str, str]
+) -> None:
+    dek = new_data_key(suite)
+    pairs = list(fields.items())
+    blobs = seal_fields(suite, dek, record_id, version, pairs)
+    assert len({blob[1:13] for blob in blobs}) == len(blobs)  # a fresh nonce each
+    for (field, text), blob in zip(pairs, blobs, strict=True):
+        assert open_field(suite, dek, record_id, field, version, blob) == text
+        for other, _ in pairs:
+            if other != field:
+                with pytest.raises(IntegrityError):
+                    open_field(suite, dek, record_id, other, version, blob)
+
+
+def test_fields_sealed_together_refuse_what_one_field_refuses() -> None:
+    dek = new_data_key(INTL)
+    with pytest.raises(VaultError, match="associated data"):
+        seal_fields(INTL, dek, "", 1, [("name", "x")])
+    with pytest.raises(VaultError, match="associated data"):
+        seal_fields(INTL, dek, "r", 1, [("name", "x"), ("", "y")])
+    with pytest.raises(VaultError, match="associated data"):
+        seal_fields(INTL, dek, "r", -1, [("name", "x")])
+    with pytest.raises(VaultError) as bad_text:
+        seal_fields(INTL, dek, "r-9", 1, [("name", "ok"), ("address", "CANARY\ud800")])
+    assert "field address" in str(bad_text.value)
+    assert "CANARY" not in str(bad_text.value)

@@ -12,6 +12,7 @@ import hmac
 
 import pytest
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hmac as crypto_hmac
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -149,6 +150,40 @@ def test_other_key_and_other_suite_fail(suite: CipherSuite) -> None:
         other.decrypt(key_for(other), blob, b"aad")
     with pytest.raises(IntegrityError, match="too short"):
         suite.decrypt(key_for(suite), blob[:20], b"aad")
+
+
+@pytest.mark.parametrize("suite", SUITES, ids=lambda s: s.name)
+def test_blind_index_equals_cryptographys_hmac(suite: CipherSuite) -> None:
+    """The suite computes HMAC with the standard library where its OpenSSL has the hash: the same tags."""
+    key = bytes(range(32))
+    for value in ("110101199003074258", "digest\x00" + "{}" * 300, "中文"):
+        mac = crypto_hmac.HMAC(key, hashes.SM3() if suite is GM else hashes.SHA256())
+        mac.update(value.encode("utf-8"))
+        assert suite.blind_index(key, value) == mac.finalize()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    suite=st.sampled_from(SUITES), items=st.lists(st.tuples(st.binary(max_size=64), st.binary(min_size=1)), max_size=5)
+)
+def test_encrypt_many_gives_blobs_that_open_one_by_one(suite: CipherSuite, items: list[tuple[bytes, bytes]]) -> None:
+    key = key_for(suite)
+    blobs = suite.encrypt_many(key, items)
+    assert len(blobs) == len(items)
+    assert len({blob[1 : 1 + NONCE_BYTES] for blob in blobs}) == len(blobs)  # a fresh nonce each
+    for (plaintext, aad), blob in zip(items, blobs, strict=True):
+        assert blob[0] == suite.format_byte
+        assert suite.decrypt(key, blob, aad) == plaintext
+        with pytest.raises(IntegrityError):
+            suite.decrypt(key, blob, aad + b"!")
+
+
+@pytest.mark.parametrize("suite", SUITES, ids=lambda s: s.name)
+def test_encrypt_many_refuses_what_encrypt_refuses(suite: CipherSuite) -> None:
+    with pytest.raises(VaultError, match="key"):
+        suite.encrypt_many(b"\x01" * (suite.data_key_bytes + 1), [(b"x", b"aad")])
+    with pytest.raises(VaultError, match="associated data"):
+        suite.encrypt_many(key_for(suite), [(b"x", b"aad"), (b"y", b"")])
 
 
 @pytest.mark.parametrize("suite", SUITES, ids=lambda s: s.name)
