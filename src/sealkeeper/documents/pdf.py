@@ -5,6 +5,7 @@ verification code derived from the signature and the signing key's id. A4 portra
 title, the body, the office and date, then the verification block. Same document, language and font: same bytes
 (the PDF's creation date is the document's date, not the clock). The font file is read on every call (fpdf2
 subsets the face it loaded, so a parsed face cannot serve two documents): about a second a document here.
+Lines are broken by ``linebreak`` (Chinese rules: no closing punctuation at a line start).
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from dataclasses import asdict
 
 from fontTools.ttLib import TTLibError  # type: ignore[import-untyped]  # fontTools (fpdf2's font reader) has no hints
 from fpdf import FPDF, FPDFException
-from fpdf.enums import Align, WrapMode, XPos, YPos
+from fpdf.enums import Align, XPos, YPos
 from fpdf.fonts import TTFFont
 
 from sealkeeper.documents.errors import DocumentError
 from sealkeeper.documents.fonts import FontFace, find_font
+from sealkeeper.documents.linebreak import break_lines
 from sealkeeper.documents.model import Certificate, Letter, texts_of
 from sealkeeper.documents.signing import SignedDocument, verification_code
 from sealkeeper.documents.texts import Texts, texts
@@ -28,16 +30,16 @@ MARGIN = 25.0  # mm
 BODY, SMALL, OFFICE, TITLE = 12.0, 9.0, 14.0, 22.0  # pt
 LINE = 7.5  # mm per body line
 GREY = (90, 90, 90)
+TAIL = 80.0  # mm: the height of the closing block (office, date, verification code, key, note), generously
 
 
 class _Page:
-    def __init__(self, face: FontFace, lang: str, day: dt.date) -> None:
+    def __init__(self, face: FontFace, day: dt.date) -> None:
         self.pdf = FPDF(orientation="portrait", unit="mm", format="A4")
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(auto=True, margin=MARGIN)
         self.pdf.set_creation_date(dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC))
         self.pdf.set_producer("sealkeeper")
-        self.wrap = WrapMode.CHAR if lang == "zh" else WrapMode.WORD
         self.face = face.path.name
         try:
             self.pdf.add_font("cjk", "", str(face.path), collection_font_number=face.index)
@@ -61,11 +63,10 @@ class _Page:
             return
         self.pdf.set_font("cjk", size=size)
         self.pdf.set_text_color(*(GREY if grey else (0, 0, 0)))
-        self.pdf.set_x(MARGIN + indent)
-        height = LINE * size / BODY
-        self.pdf.multi_cell(
-            0, height, text, align=align, wrapmode=self.wrap, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )  # fmt: skip
+        height, width = LINE * size / BODY, self.pdf.epw - indent
+        for line in break_lines(text, width, self.pdf.get_string_width):
+            self.pdf.set_x(MARGIN + indent)
+            self.pdf.cell(width, height, line, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def gap(self, mm: float = 3) -> None:
         self.pdf.ln(mm)
@@ -90,6 +91,8 @@ def _head(page: _Page, t: Texts, doc: Certificate | Letter) -> None:
 
 
 def _tail(page: _Page, t: Texts, signed: SignedDocument, office: str, day: dt.date) -> None:
+    if page.pdf.will_page_break(TAIL):  # the office, the date and the verification block stay together
+        page.pdf.add_page()
     page.gap(8)
     page.text(t("issued", office=office, date=t.date(day)), align=Align.R)
     page.gap(10)
@@ -155,7 +158,7 @@ def render_pdf(signed: SignedDocument, lang: str = "zh", *, font: FontFace | Non
     t = texts(lang)
     doc = signed.document
     day = doc.issued_on if isinstance(doc, Certificate) else doc.decided_on
-    page = _Page(font or find_font(), lang, day)
+    page = _Page(font or find_font(), day)
     page.check_glyphs(doc)
     page.pdf.set_lang(t("font_lang"))
     _head(page, t, doc)

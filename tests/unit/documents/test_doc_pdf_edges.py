@@ -42,3 +42,15 @@ def test_a_long_letter_runs_over_pages_with_everything_printed() -> None:
     text = pdf_text(data)
     assert squeeze(wording) in text
     assert signed.code in text
+
+
+@pytest.mark.parametrize("extra", [0, 3, 33, 36])  # each splits the closing block without the page check
+def test_the_closing_block_is_never_split_across_pages(extra: int) -> None:
+    doc = dataclasses.replace(letter(Kind.UNSEALING_NOTICE), records=tuple(f"R-{i}" for i in range(extra + 1)))
+    signed = sign(doc, KEY)
+    reader = pypdf.PdfReader(io.BytesIO(render_pdf(signed, "en")))
+    last = squeeze("".join(reader.pages[-1].extract_text()))
+    assert signed.code in last
+    assert "Youmayobjecttothisdecision" in "".join(squeeze(p.extract_text()) for p in reader.pages)
+    assert "usingtheverificationcode." in last
+    assert "20November2026" in last
