@@ -1,0 +1,83 @@
+"""What the person sees of the accesses to their records (PIPL Art. 44 [M]; issue 6): every allowed read of one
+of their records by someone else, each with its ledger index, the entry's bytes and an inclusion proof against a
+signed checkpoint, so the person can check it without trusting the operator.
+
+While an access's notice is delayed for a stated legal reason (the approver's ``NoticeDelay``), the person sees
+only that an access took place on that day, until when notice is delayed, and why (``access.notice_view``): no
+account, purpose, index or proof. From the delay's last day on, the access is shown with the delay it was under.
+
+Denied attempts are not listed: a denial under no grant carries no delay, so listing it would announce a
+delayed investigation. Requests and approvals are not accesses (they read nothing); procedure steps by staff
+(deciding an application, reviewing an objection) are the person's own procedures, shown there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sealkeeper.access import AccessNotice, AccessRequest, Account, Action, Context, Resource
+from sealkeeper.access import notice_view as view_of
+from sealkeeper.config import Settings
+from sealkeeper.services import ledger_queries
+from sealkeeper.services.authorization import decide_and_log, refused
+from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store.database import transaction
+
+#: Decisions that showed a record's content to someone: reads and certificates. Approving a request reads nothing
+#: (and its decision carries no notice delay: listing it would announce a delayed read).
+_READS = frozenset(str(a) for a in (Action.READ_RECORD, Action.READ_SEALED_RECORD, Action.ISSUE_CERTIFICATE))
+
+
+def is_access(event: dict[str, Any], own_account: str) -> bool:
+    """An allowed decision that showed one of the person's records to another account."""
+    return (
+        event.get("type") == "access.decision"
+        and event.get("outcome") == "allow"
+        and event.get("action") in _READS
+        and bool(event.get("record"))
+        and event.get("account") != own_account
+    )
+
+
+def my_access_history(
+    settings: Settings, subject_account: Account, at: dt.datetime, lang: str = "en"
+) -> dict[str, Any]:
+    """The accesses to the person's records as they may see them on ``at`` (SEE_OWN_ACCESS_HISTORY, logged),
+    with the checkpoint the proofs are against, the verifier key and the opening of the subject commitment."""
+    ask = AccessRequest(
+        subject_account,
+        Action.SEE_OWN_ACCESS_HISTORY,
+        Resource(sealed=False, subject=subject_account.subject),
+        Context(at),
+    )
+    with transaction(open_store(settings)) as conn:
+        decision = decide_and_log(conn, open_ledger(settings), ask)
+    if not decision.allowed:
+        raise refused(decision)
+    trail = ledger_queries.trail(settings, subject_account.subject)
+    accesses = []
+    for item in trail["entries"]:
+        event = item["event"]
+        if not is_access(event, subject_account.id):
+            continue
+        seen = view_of(AccessNotice.from_ledger(str(item["index"]), event), at.date(), lang)
+        shown: dict[str, Any] = {"shown": seen.shown, "day": seen.day, "text": seen.text,
+                                 "delayed_until": seen.delayed_until, "delay_reason": seen.delay_reason,
+                                 "citation": seen.citation}  # fmt: skip
+        if seen.access is not None:
+            shown |= {
+                "at": seen.access.at, "account": seen.access.account, "role": seen.access.role,
+                "action": seen.access.action, "purpose": seen.access.purpose, "record": event["record"],
+                "index": item["index"], "entry": item["entry"], "proof": item["proof"],
+            }  # fmt: skip
+        accesses.append(shown)
+    return {
+        "checkpoint": trail["checkpoint"],
+        "verifier_key": trail["verifier_key"],
+        "subject_commitment": trail["subject_commitment"],
+        "opening": trail["opening"],
+        "how_to_check": trail["how_to_check"],
+        "accesses": accesses,
+    }
