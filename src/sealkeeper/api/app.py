@@ -11,7 +11,15 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
-from sealkeeper.api import errors, routes_auth, routes_cases, routes_ledger
+from sealkeeper.api import (
+    errors,
+    routes_access,
+    routes_auth,
+    routes_cases,
+    routes_documents,
+    routes_ledger,
+    routes_procedures,
+)
 from sealkeeper.config import Settings
 
 
@@ -30,6 +38,7 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     app.state.clock = clock
     errors.install(app)
     app.include_router(routes_ledger.health)
-    for router in (routes_auth.router, routes_cases.router, routes_ledger.router):
+    for router in (routes_auth.router, routes_cases.router, routes_ledger.router, routes_procedures.router,
+                   routes_access.router, routes_documents.router):  # fmt: skip
         app.include_router(router, prefix="/api/v1")
     return app

@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException
 
 from sealkeeper.auth.errors import AccountError, AuthError, NotAllowedError, PasswordRejectedError
 from sealkeeper.errors import ConfigError, SealkeeperError, StoreError, VaultError
-from sealkeeper.procedures.errors import CommandRefusedError
+from sealkeeper.procedures.errors import CommandRefusedError, OpeningRefusedError
+from sealkeeper.services.procedure_service import InputError
 
 log = logging.getLogger("sealkeeper.api")
 
@@ -31,6 +32,8 @@ class ApiError(SealkeeperError):
 
 STATUS: tuple[tuple[type[Exception], int], ...] = (
     (NotAllowedError, 403),
+    (InputError, 422),
+    (OpeningRefusedError, 422),
     (PasswordRejectedError, 422),
     (AccountError, 422),
     (AuthError, 401),

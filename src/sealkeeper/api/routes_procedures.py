@@ -1,0 +1,70 @@
+"""Procedures through the API: open a case (apply, object, request correction or deletion, complain, request
+unsealing), take a step in one, and the person's own cases."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, Field
+
+from sealkeeper.adapters import case_codec
+from sealkeeper.api.deps import AccountDep, NowDep, SettingsDep
+from sealkeeper.api.errors import ApiError
+from sealkeeper.services import procedure_service as service
+
+router = APIRouter(tags=["procedures"])
+CasePath = Annotated[str, Path(pattern=r"^[A-Z]{2}-[0-9a-f]{16}$")]
+CommandPath = Annotated[str, Path(pattern=r"^[A-Z][A-Za-z]{2,40}$")]
+
+CaseId = Field(min_length=3, max_length=64, pattern=r"^[A-Z]{2}-[0-9a-f]{16}$")
+Text = Field(min_length=1, max_length=200)
+
+
+class GroundIn(BaseModel):
+    rule: str = Text
+    citation: str = Text
+    text: str = Field(default="", max_length=4000)
+
+
+class OpenCase(BaseModel):
+    procedure: str = Field(pattern=r"^(application|objection|correction|deletion|complaint|unsealing)$")
+    records: list[str] = Field(default_factory=list, max_length=50, description="application: record case ids")
+    materials: list[str] = Field(default_factory=list, max_length=50, description="application: material ids")
+    contest: str | None = Field(default=None, max_length=64, description="objection: the contested case id")
+    record_case: str | None = Field(default=None, max_length=64, description="correction, deletion, unsealing")
+    fields: list[str] = Field(default_factory=list, max_length=50, description="correction/deletion: field names")
+    ground: str | None = Field(default=None, pattern=r"^(leak|refused|late)$", description="complaint")
+    concerning: str | None = Field(default=None, max_length=64, description="complaint: the case concerned")
+    grounds: list[GroundIn] = Field(default_factory=list, max_length=20, description="unsealing: the reasons")
+    purpose: str = Field(default="", max_length=64, description="unsealing: the listed judicial purpose")
+    case_number: str = Field(default="", max_length=64, description="unsealing: the requester's own case number")
+
+
+def _view(case: Any) -> dict[str, Any]:
+    body, _ = case_codec.encode(case)
+    import json  # noqa: PLC0415 - only here
+
+    return {"procedure": case.PROCEDURE, **json.loads(body)}
+
+
+@router.post("/cases", status_code=201, responses={403: {"description": "refused by the policy (logged)"}})
+def open_case(body: OpenCase, account: AccountDep, settings: SettingsDep, now: NowDep) -> dict[str, Any]:
+    fields = body.model_dump(exclude={"procedure"}, exclude_none=True)
+    return _view(service.open_case(settings, account, body.procedure, fields, now))
+
+
+@router.post("/cases/{case_id}/{command}", responses={409: {"description": "the procedure refuses the command"}})
+def take_step(case_id: CasePath, command: CommandPath, body: dict[str, Any], *, account: AccountDep,
+              settings: SettingsDep, now: NowDep) -> dict[str, Any]:  # fmt: skip
+    """Take a step (``ReviewMaterials``, ``Decide``, ``Vote``, ``SendNotice``, ``Withdraw``, ``Escalate``…)."""
+    try:
+        return _view(service.take_step(settings, account, case_id, command, body, at=now))
+    except service.CaseNotFoundError as exc:
+        raise ApiError(404, str(exc)) from None
+
+
+@router.get("/me/cases")
+def my_cases(account: AccountDep, settings: SettingsDep, now: NowDep) -> list[dict[str, Any]]:
+    """The person's record cases and procedures (a data-subject account; the read is logged)."""
+    return service.cases_of_subject(settings, account, now)

@@ -1,0 +1,283 @@
+"""Opening procedures and taking their steps, for people and staff, behind the access policy.
+
+    open_case(settings, account, "application", {"records": ["SE-…"], "materials": ["M-1"]}, at)
+    take_step(settings, account, "AP-…", "ReviewMaterials", {}, at)
+
+Each call is one transaction: the policy's decision (logged, allow or deny), the procedure's transition (the
+pure state machine decides; its refusal names procedure, case, state and command), the follow-ups it orders in
+record cases (``procedures.effects``: a granted application seals, a granted unsealing unseals…) and every event
+in the ledger. A refusal by the policy is raised after the transaction, so the denial stays logged.
+
+The acting role is the first of the account's roles that the procedure's step accepts; the access action is the
+procedure's own for the person (apply, object, request_correction, request_deletion, complain), request_unsealing
+for a judicial organ, decide_application / review_objection for those decisions, and handle_case for every other
+staff step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.engine import Connection
+
+from sealkeeper.access import AccessRequest, Account, Action, Context, Resource
+from sealkeeper.adapters import case_codec
+from sealkeeper.config import Settings
+from sealkeeper.errors import SealkeeperError
+from sealkeeper.procedures import application, complaint, objection, rights, unsealing
+from sealkeeper.procedures.base import Actor, Case, Escalate, Event, Reason, Role, SendNotice, Withdraw, transition
+from sealkeeper.procedures.effects import follow_ups
+from sealkeeper.procedures.sealing import RecordCase, SealingState
+from sealkeeper.services.authorization import decide_and_log, refused
+from sealkeeper.services.cases import CaseBook, ledger_event
+from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.protection import open_protector
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store import case_repository as repo
+from sealkeeper.store.database import transaction
+from sealkeeper.store.tables import bundles
+
+PREFIX = {"application": "AP", "objection": "OB", "unsealing": "UN", "correction": "CO", "deletion": "DL",
+          "complaint": "CP"}  # fmt: skip
+OWN_ACTION = {"application": Action.APPLY, "objection": Action.OBJECT, "correction": Action.REQUEST_CORRECTION,
+              "deletion": Action.REQUEST_DELETION, "complaint": Action.COMPLAIN}  # fmt: skip
+FOLLOW_UP = Actor("system:follow-up", Role.SYSTEM)
+_COMMON = {cls.__name__: cls for cls in (Escalate, Withdraw, SendNotice)}
+
+
+class InputError(SealkeeperError):
+    """A request names an unknown procedure, command or case, or a field is invalid. Names the field."""
+
+
+class CaseNotFoundError(InputError):
+    pass
+
+
+def commands_of(procedure: str) -> dict[str, type[Any]]:
+    cls = case_codec.CASE_TYPES.get(procedure)
+    if cls is None:
+        raise InputError(f"procedure: one of {', '.join(sorted(case_codec.CASE_TYPES))}")
+    found = {command.__name__: command for _, command in cls.MACHINE.steps}
+    return {**found, **_COMMON}
+
+
+def parse_command(procedure: str, name: str, body: Mapping[str, Any]) -> object:
+    command = commands_of(procedure).get(name)
+    if command is None:
+        raise InputError(f"command: {procedure} has no command {name!r} ({', '.join(sorted(commands_of(procedure)))})")
+    try:
+        return TypeAdapter(command).validate_python(dict(body))
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in e["loc"]) or "(body)" for e in exc.errors()})
+        raise InputError(f"{', '.join(fields)}: invalid for {name}") from None
+
+
+def _roles(account: Account) -> list[Role]:
+    values = {str(r) for r in account.roles}
+    return [role for role in Role if str(role) in values]
+
+
+def _actor(account: Account, allowed: frozenset[Role] | None = None) -> Actor:
+    for role in _roles(account):
+        if allowed is None or role in allowed:
+            return Actor(account.id, role)
+    roles = _roles(account)
+    return Actor(account.id, roles[0] if roles else Role.SYSTEM)
+
+
+def _action(procedure: str, role: Role, command: str) -> Action:
+    if role is Role.SUBJECT:
+        return OWN_ACTION[procedure]
+    if role is Role.JUDICIAL:
+        return Action.REQUEST_UNSEALING
+    if role is Role.APPROVER and command == "Decide" and procedure == "application":
+        return Action.DECIDE_APPLICATION
+    if role is Role.REVIEWER and command == "Vote":
+        return Action.REVIEW_OBJECTION
+    return Action.HANDLE_CASE
+
+
+def record_cases_of(case: Case) -> tuple[str, ...]:
+    if isinstance(case, application.ApplicationCase):
+        return case.records
+    if isinstance(case, unsealing.UnsealingCase | rights.RightsCase):
+        return (case.record_case,)
+    if isinstance(case, objection.ObjectionCase):
+        return (case.contest.case_id,)
+    if isinstance(case, RecordCase):
+        return (case.case_id,)
+    return ()
+
+
+class _Work:
+    """One request's transaction: the cases read and changed, the events, the follow-ups."""
+
+    def __init__(self, conn: Connection, settings: Settings) -> None:
+        self.conn, self.settings = conn, settings
+        self.book = CaseBook(conn, open_protector(conn, settings))
+        self.read: dict[str, tuple[Case, int]] = {}
+        self.events: list[Event] = []
+
+    def case(self, case_id: str) -> Case:
+        if case_id not in self.read:
+            row = repo.get_cases(self.conn, [case_id]).get(case_id)
+            if row is None:
+                raise CaseNotFoundError(f"case_id: no case {case_id}")
+            self.read[case_id] = (self.book.read(row), row.version)
+        return self.read[case_id][0]
+
+    def resource(self, case: Case, subject: str) -> Resource:
+        records = [self.case(cid) for cid in record_cases_of(case) if cid.startswith("SE-")]
+        sealed = any(isinstance(r, RecordCase) and r.is_sealed for r in records)
+        record = next((r.record_id for r in records if isinstance(r, RecordCase)), case.case_id)
+        return Resource(sealed=sealed, record=record, jurisdiction=self.jurisdiction(records), subject=subject)
+
+    def jurisdiction(self, records: list[Case]) -> str:
+        for record in records:
+            row = repo.get_cases(self.conn, [record.case_id])[record.case_id]
+            if row.bundle:
+                found = self.conn.execute(sa.select(bundles.c.jurisdiction).where(bundles.c.id == row.bundle))
+                return str(found.scalar_one())
+        return ""
+
+    def change(
+        self, before: Case | None, after: Case, events: tuple[Event, ...], actor: Actor, at: dt.datetime
+    ) -> None:
+        self.events.extend(events)
+        if before is None:
+            self.book.stage(after)
+        else:
+            self.book.stage(after, expected=self.read[before.case_id][1])
+            self.read[after.case_id] = (after, self.read[before.case_id][1])
+        refused_app = after.contest.case_id if isinstance(after, objection.ObjectionCase) else None
+        records_of = {}
+        if refused_app and refused_app.startswith("AP-"):
+            contested = self.case(refused_app)
+            assert isinstance(contested, application.ApplicationCase)  # noqa: S101 - AP- ids are applications
+            records_of[refused_app] = contested.records
+        for follow in follow_ups(before or after, after, records_of):
+            record = self.case(follow.record_case)
+            steps = type(record).MACHINE.steps.get((record.state, type(follow.command)))
+            who = actor if steps is not None and actor.role in steps.roles else FOLLOW_UP
+            new, emitted = transition(record, follow.command, who, at)
+            self.change(record, new, emitted, who, at)
+
+    def commit(self) -> None:
+        self.book.flush()
+        if self.events:
+            open_ledger(self.settings).append_many(self.conn, [ledger_event(e) for e in self.events])
+
+
+def _opened(
+    work: _Work, procedure: str, account: Account, body: Mapping[str, Any], at: dt.datetime
+) -> tuple[Case, tuple[Event, ...], Actor]:
+    case_id = f"{PREFIX[procedure]}-{secrets.token_hex(8)}"
+    actor = _actor(account)
+    subject = account.subject
+    case: Case
+    events: tuple[Event, ...]
+    try:
+        if procedure == "application":
+            records = tuple(body.get("records") or ())
+            case, events = application.file_application(case_id, subject, actor, at, records=records,
+                                                        materials=tuple(body.get("materials") or ()))  # fmt: skip
+        elif procedure == "objection":
+            contested = work.case(str(body.get("contest", "")))
+            subject = contested.subject
+            contest = (objection.contest_refusal(contested) if isinstance(contested, application.ApplicationCase)
+                       else objection.contest_unsealing(contested))  # type: ignore[arg-type]  # fmt: skip
+            case, events = objection.file_objection(case_id, subject, actor, at, contest=contest)
+        elif procedure in ("correction", "deletion"):
+            opener = rights.file_correction if procedure == "correction" else rights.file_deletion
+            case, events = opener(case_id, subject, actor, at, record_case=str(body.get("record_case", "")),
+                                  fields=tuple(body.get("fields") or ()))  # fmt: skip
+        elif procedure == "complaint":
+            case, events = complaint.file_complaint(case_id, subject, actor, at,
+                                                    ground=complaint.Ground(str(body.get("ground"))),
+                                                    concerning=str(body.get("concerning", "")))  # fmt: skip
+        elif procedure == "unsealing":
+            record = work.case(str(body.get("record_case", "")))
+            subject = record.subject
+            grounds = tuple(Reason(**g) for g in body.get("grounds") or ())
+            case, events = unsealing.request_unsealing(case_id, subject, actor, at, record_case=record.case_id,
+                                                       grounds=grounds)  # fmt: skip
+        else:
+            raise InputError(f"procedure: {procedure!r} cannot be opened by a request")
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{procedure}: {exc}") from None
+    return case, events, actor
+
+
+def open_case(settings: Settings, account: Account, procedure: str, body: Mapping[str, Any], at: dt.datetime) -> Case:
+    if procedure not in PREFIX:
+        raise InputError(f"procedure: one of {', '.join(sorted(PREFIX))}")
+    with transaction(open_store(settings)) as conn:
+        work = _Work(conn, settings)
+        for cid in body.get("records") or ():
+            if work.case(str(cid)).subject != account.subject:
+                raise InputError(f"records: {cid} is not one of the applicant's records")
+        case, events, actor = _opened(work, procedure, account, body, at)
+        context = Context(at, str(body.get("purpose", "")), str(body.get("case_number", "")))
+        resource = work.resource(case, case.subject)
+        if actor.role is Role.JUDICIAL:
+            resource = Resource(resource.sealed, resource.record, resource.jurisdiction, resource.subject,
+                                frozenset({context.case_number} - {""}))  # fmt: skip
+        decision = decide_and_log(
+            conn,
+            open_ledger(settings),
+            AccessRequest(account, _action(procedure, actor.role, "open"), resource, context),
+        )
+        if decision.allowed:
+            work.change(None, case, events, actor, at)
+            work.commit()
+    if not decision.allowed:
+        raise refused(decision)
+    return case
+
+
+def take_step(settings: Settings, account: Account, case_id: str, name: str, body: Mapping[str, Any], *,
+              at: dt.datetime) -> Case:  # fmt: skip
+    with transaction(open_store(settings)) as conn:
+        work = _Work(conn, settings)
+        case = work.case(case_id)
+        command = parse_command(case.PROCEDURE, name, body)
+        step = type(case).MACHINE.steps.get((case.state, type(command)))
+        actor = _actor(account, step.roles if step is not None else None)
+        resource = work.resource(case, case.subject)
+        request = AccessRequest(account, _action(case.PROCEDURE, actor.role, name), resource, Context(at))
+        decision = decide_and_log(conn, open_ledger(settings), request)
+        if decision.allowed:
+            new, events = transition(case, command, actor, at)
+            work.change(case, new, events, actor, at)
+            work.commit()
+    if not decision.allowed:
+        raise refused(decision)
+    return new
+
+
+def cases_of_subject(settings: Settings, account: Account, at: dt.datetime) -> list[dict[str, Any]]:
+    """The person's own cases (record cases and procedures) as stored, without narrative (read_own_records)."""
+    import json  # noqa: PLC0415 - only here
+
+    resource = Resource(sealed=False, subject=account.subject)
+    with transaction(open_store(settings)) as conn:
+        request = AccessRequest(account, Action.READ_OWN_RECORDS, resource, Context(at))
+        decision = decide_and_log(conn, open_ledger(settings), request)
+        rows = repo.cases_where(conn, subject=account.subject, limit=1000) if decision.allowed else []
+    if not decision.allowed:
+        raise refused(decision)
+    out = []
+    for row in rows:
+        body = json.loads(row.body)
+        for reason in case_codec.reasons_in(body):
+            reason.pop("text", None)
+        out.append({"procedure": row.procedure, **body})
+    return out
+
+
+__all__ = ["CaseNotFoundError", "InputError", "SealingState", "cases_of_subject", "open_case", "take_step"]
