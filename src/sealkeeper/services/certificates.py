@@ -1,0 +1,234 @@
+"""Criminal-record certificates (无犯罪记录证明): issue one, fetch its PDF, verify it for a third party.
+
+``issue_certificate`` finds the person (by ID number through the blind index, or by subject token), asks the
+policy (``issue_certificate`` on the person; a certificate officer never reads sealed records: policy rule 21),
+and, when allowed, computes the lines with ``access.certificate_view`` from the person's records in the pack's
+jurisdiction and their sealing cases' states, prints the name (decrypted in memory only), signs with the
+home's document key, stores the document (no ID number in it) and logs the decision and the issuance in the
+ledger, in one transaction. A refusal is logged too, and raised after the transaction.
+
+A record's state for the certificate is its sealing case's (``cases``, procedure ``sealing``): sealed, or in
+review while a seal is in force, counts as sealed; closed (erased) records do not appear; a record the run has
+not reached yet counts by its stored decision. A decision that needs review blocks the certificate (nothing is
+shown or hidden on ambiguous facts); the block is logged and answered with the record ids.
+
+``verify_certificate`` is what an employer checks with the code alone: the signature, the kind, the day, and
+the content that identifies nobody (purpose, pack, the lines' types, citations and exceptions). No name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from sealkeeper.access import (
+    AccessRequest,
+    Account,
+    Action,
+    CertificateError,
+    CertificateRecord,
+    Context,
+    Resource,
+    certificate_rules,
+    certificate_view,
+    decide,
+)
+from sealkeeper.adapters import case_codec
+from sealkeeper.adapters.packfiles import load_pack
+from sealkeeper.config import Settings
+from sealkeeper.documents import Certificate, Kind, document_from_payload, make_certificate, render_pdf, sign
+from sealkeeper.errors import IntegrityError, KeyDestroyedError
+from sealkeeper.formats.bundle import parse_bundle
+from sealkeeper.formats.identity import normalise_id_number
+from sealkeeper.model.decision import Decision, PackRef, Status
+from sealkeeper.procedures.sealing import RecordCase, SealingState
+from sealkeeper.rules.engine import resolver_for
+from sealkeeper.rules.facts import record_facts
+from sealkeeper.services import signed_documents as sd
+from sealkeeper.services.authorization import decision_event, refused
+from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.protection import Protector, open_protector
+from sealkeeper.services.signed_documents import DocumentNotFoundError, IssuedDocument
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store import case_repository as cases_repo
+from sealkeeper.store import document_repository as docs
+from sealkeeper.store import repository as repo
+from sealkeeper.store.database import transaction
+
+__all__ = ["DocumentNotFoundError", "IssuedDocument", "issue_certificate", "verify_certificate"]
+
+#: The issuing office printed on certificates (not yet a home setting).
+OFFICE = "公安机关犯罪记录查询窗口"
+
+
+class SubjectNotFoundError(DocumentNotFoundError):
+    """No person in the store has this ID number (or this subject token)."""
+
+
+def _find(conn: Connection, protector: Protector, id_number: str | None, subject: str | None) -> str:
+    if subject:
+        if repo.subject(conn, subject) is None:
+            raise SubjectNotFoundError(f"subject: no person with this subject token {subject}")
+        return subject
+    if not id_number:
+        raise CertificateError("id_number: give the person's ID number or their subject token")
+    index = protector.blind_index(normalise_id_number(id_number))
+    found = repo.subjects_by_index(conn, [index])
+    if not found:
+        raise SubjectNotFoundError("id_number: no person with this ID number is in the store")
+    return next(iter(found.values()))
+
+
+def _status(case: RecordCase | None, row: Any) -> Status | None:
+    """The record's state for the certificate (None: the record does not appear at all)."""
+    if case is None or case.state is SealingState.PENDING:
+        return None if row is None else Status(row.status)
+    state = case.state
+    if state is SealingState.CLOSED:
+        return None
+    in_force = case.sealed_since is not None and (case.unsealed_on is None or case.unsealed_on < case.sealed_since)
+    if state is SealingState.SEALED or (state is SealingState.REVIEW and in_force):
+        return Status.SEALED
+    if state is SealingState.REVIEW:
+        return Status.NEEDS_REVIEW
+    return Status.NOT_SEALED  # not sealed, scheduled, unsealed: the record appears
+
+
+def _records(conn: Connection, protector: Protector, token: str, pack_id: str, day: dt.date) -> tuple[
+    list[tuple[CertificateRecord, Decision]], dict[str, str]
+]:  # fmt: skip
+    """The person's records in the pack's jurisdiction with their states, and the labels printed for them."""
+    bundles = [b for b in repo.bundles_of(conn, token) if b.jurisdiction == pack_id]
+    stored = {(d.bundle_id, d.record_id): d for d in repo.decisions_of(conn, [b.id for b in bundles])}
+    cases = cases_repo.sealing_cases_of(conn, list(stored))
+    pack = load_pack(pack_id)
+    resolve = resolver_for(pack)
+    out: list[tuple[CertificateRecord, Decision]] = []
+    labels: dict[str, str] = {}
+    for row in bundles:
+        bundle = parse_bundle(json.loads(row.facts))
+        for event in bundle.records():
+            case_row = cases.get((row.id, event.id))
+            case = case_codec.decode("sealing", case_row.body) if case_row is not None else None
+            status = _status(case if isinstance(case, RecordCase) else None, stored.get((row.id, event.id)))
+            if status is None:
+                continue
+            rid = case.record_id if isinstance(case, RecordCase) else "R-" + protector.keyed_digest(
+                f"{row.id}\x00{event.id}")[:16]  # fmt: skip
+            categories = record_facts(bundle, event, resolve, bundle.as_of)["categories"]
+            record = CertificateRecord(rid, event.type, categories if isinstance(categories, frozenset) else None)
+            dated = status in (Status.SEALED, Status.ELIGIBLE_ON, Status.UNSEALED)
+            decision = Decision(status, day if dated else None, ("certificate.state",), PackRef(pack.id, pack.version),
+                                "", rid)  # fmt: skip
+            out.append((record, decision))
+            offences = [bundle.event(i).offense for i in event.offense_ids]
+            names = [o.name for o in offences if o is not None] or ([event.offense.name] if event.offense else [])
+            labels[rid] = " ".join([event.date.isoformat(), "、".join(names)]).strip()
+    return out, labels
+
+
+def issue_certificate(
+    settings: Settings,
+    officer: Account,
+    *,
+    purpose: str,
+    at: dt.datetime,
+    id_number: str | None = None,
+    subject: str | None = None,
+    pack: str = "CN",
+    pdf: bool = False,
+) -> IssuedDocument:
+    """Issue a certificate for the person with ``id_number`` (or subject token ``subject``)."""
+    rules = certificate_rules(pack)
+    if purpose not in rules.purposes:
+        raise CertificateError(f"purpose: not one of {sorted(rules.purposes)}")
+    engine, ledger, key = open_store(settings), open_ledger(settings), sd.signing_key(settings)
+    problem: CertificateError | None = None
+    signed = None
+    with transaction(engine) as conn:
+        protector = open_protector(conn, settings)
+        token = _find(conn, protector, id_number, subject)
+        request = AccessRequest(officer, Action.ISSUE_CERTIFICATE, Resource(sealed=False, subject=token,
+                                jurisdiction=pack), Context(at, purpose=purpose))  # fmt: skip
+        decision = decide(request)
+        events: list[dict[str, Any]] = [decision_event(decision)]
+        if decision.allowed:
+            try:
+                records, labels = _records(conn, protector, token, pack, at.date())
+                lines = certificate_view(records, purpose, rules)
+            except CertificateError as exc:
+                problem = exc
+                events.append({"type": "certificate.blocked", "subject": token, "purpose": purpose,
+                               "at": at.isoformat(), "reason": str(exc)})  # fmt: skip
+            else:
+                sealer, name = sd.open_person(conn, protector, token)
+                certificate = make_certificate(holder=name, purpose=purpose, office=OFFICE, issued_on=at.date(),
+                                               lines=lines, rules=rules, labels=labels)  # fmt: skip
+                signed = sign(certificate, key)
+                sd.store(conn, sealer, signed, at.date())
+                events.append(sd.issued_event(signed, token, at, purpose=purpose, entries=len(lines),
+                                              exceptions=sorted({ln.rule for ln in lines if ln.sealed})))  # fmt: skip
+        ledger.append_many(conn, events)
+    if not decision.allowed:
+        raise refused(decision)
+    if problem is not None or signed is None:
+        raise problem or CertificateError("certificate: not issued")
+    body = render_pdf(signed, "zh") if pdf else None
+    return IssuedDocument(signed.code, str(signed.kind), at.date(), token, body)
+
+
+def certificate_pdf(  # noqa: PLR0917 - who, which, when, how printed, under which pack's jurisdiction
+    settings: Settings, actor: Account, code: str, at: dt.datetime, lang: str = "zh", pack: str = "CN"
+) -> bytes:
+    """The PDF of a stored certificate, for a certificate officer or the person it is about (both logged)."""
+    wanted = sd.canonical_code(code)
+    with transaction(open_store(settings)) as conn:
+        row = docs.get_document(conn, wanted)
+        if row is None or row.kind != str(Kind.CERTIFICATE):
+            raise DocumentNotFoundError(f"code: no certificate {wanted}")
+        own = bool(actor.subject) and actor.subject == row.subject
+        action = Action.READ_OWN_RECORDS if own else Action.ISSUE_CERTIFICATE
+        resource = Resource(sealed=False, subject=str(row.subject or ""), jurisdiction=pack)
+        decision = decide(AccessRequest(actor, action, resource, Context(at)))
+        open_ledger(settings).append(conn, {**decision_event(decision), "document": "certificate"})
+        payload = sd.payload_of_row(conn, open_protector(conn, settings), row) if decision.allowed else ""
+    if not decision.allowed:
+        raise refused(decision)
+    return render_pdf(sd.signed_from_row(settings, row, payload), lang)
+
+
+def verify_certificate(settings: Settings, code: str) -> dict[str, Any]:
+    """What a third party may check with the code: validity, kind, day and the non-identifying content."""
+    wanted = sd.canonical_code(code)
+    with transaction(open_store(settings)) as conn:
+        row = docs.get_document(conn, wanted)
+        if row is None:
+            raise DocumentNotFoundError(f"code: no document {wanted}")
+        try:
+            payload = sd.payload_of_row(conn, open_protector(conn, settings), row)
+        except KeyDestroyedError:
+            payload = None
+        except (IntegrityError, ValueError):  # the stored ciphertext was altered: it does not open (or decode)
+            payload = ""
+    answer: dict[str, Any] = {"code": wanted, "kind": str(row.kind), "issued_on": row.issued_on.isoformat()}
+    if payload is None:
+        return {**answer, "valid": False, "problem": "the document's content was erased with the person's data"}
+    if not payload or not sd.check(settings, row, payload):
+        return {**answer, "valid": False, "problem": "the stored document does not match its signature"}
+    document = document_from_payload(payload)
+    answer["valid"] = True
+    if isinstance(document, Certificate):
+        answer.update(
+            office=document.office, purpose=document.purpose, pack=document.pack, citation=document.citation,
+            has_record=document.has_record,
+            entries=[{"record_type": e.record_type, "citation": e.citation, "sealed": e.sealed,
+                      "exception": e.exception} for e in document.entries],
+            exceptions=[{"id": e.id, "citation": e.citation, "text_zh": e.text_zh} for e in document.exceptions],
+        )  # fmt: skip
+    else:
+        answer.update(office=document.office, decided_on=document.decided_on.isoformat(), grounds=[
+            {"rule": g.rule, "citation": g.citation} for g in document.grounds])  # fmt: skip
+    return answer
