@@ -47,6 +47,7 @@ LAZY = {
     "accounts": "sealkeeper.cli.account_commands.accounts",
     "run": "sealkeeper.cli.case_commands.run_command",
     "serve": "sealkeeper.cli.service_commands.serve", "migrate": f"{_STORE}.migrate",
+    "demo": "sealkeeper.cli.service_commands.demo",
 }  # fmt: skip
 
 

@@ -19,3 +19,28 @@ def serve(host: str, port: int) -> None:
     app = create_app(settings())
     click.echo(f"sealkeeper serving {settings().home} on http://{host}:{port}  (OpenAPI: /openapi.json)")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@click.command()
+@click.option("--people", type=click.IntRange(20, 100_000), default=300, show_default=True)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def demo(people: int, seed: int, fmt: str) -> None:
+    """Fill the current home (SEALKEEPER_HOME) with synthetic people, cases in every procedure state and one
+    account per role; print the accounts (--format json: [{"role", "username", "password", "totp_secret"}])."""
+    import json  # noqa: PLC0415 - only this command needs these
+    from dataclasses import asdict  # noqa: PLC0415
+
+    from sealkeeper.cli.context import now  # noqa: PLC0415
+    from sealkeeper.services.demo import build_demo  # noqa: PLC0415
+
+    report = build_demo(settings(), people, seed, now())
+    if fmt == "json":
+        click.echo(json.dumps([asdict(a) for a in report.accounts], ensure_ascii=False, indent=2))
+        return
+    click.echo(f"demo home {settings().home}: {report.people} synthetic people")
+    for what, case_id in report.cases.items():
+        click.echo(f"  {case_id}  {what}")
+    click.echo("accounts (demo only; sign in with the password and the TOTP code of the secret):")
+    for a in report.accounts:
+        click.echo(f"  {a.role:<20} {a.username:<14} {a.password}  TOTP {a.totp_secret}")
