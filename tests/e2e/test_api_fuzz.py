@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import schemathesis
@@ -38,14 +39,14 @@ EXAMPLES = 25  # per operation: bounded so the run stays within CI's budget
 
 
 def test_no_request_gives_a_server_error(api_schema: schemathesis.schemas.BaseSchema) -> None:
-    operations = [result.ok() for result in api_schema.get_all_operations()]
+    operations = [result.ok() for result in api_schema.get_all_operations()]  # type: ignore[union-attr]  # an Err would raise here: a broken schema fails the test
     assert len(operations) >= 10
 
     for operation in operations:
 
         @given(case=operation.as_strategy())
         @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-        def no_server_error(case: schemathesis.Case) -> None:
+        def no_server_error(case: schemathesis.Case[Any]) -> None:
             response = case.call(headers=dict(TOKEN))
             where = (case.method, case.path, response.status_code, response.text[:200])
             assert response.status_code < 500, where
