@@ -68,3 +68,9 @@ def take_step(case_id: CasePath, command: CommandPath, body: dict[str, Any], *, 
 def my_cases(account: AccountDep, settings: SettingsDep, now: NowDep) -> list[dict[str, Any]]:
     """The person's record cases and procedures (a data-subject account; the read is logged)."""
     return service.cases_of_subject(settings, account, now)
+
+
+@router.get("/publications")
+def publications(settings: SettingsDep) -> list[dict[str, Any]]:
+    """Published decisions on applications, anonymised (no name, ID number, case number or ids). Public."""
+    return service.publications(settings)

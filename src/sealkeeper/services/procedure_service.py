@@ -32,6 +32,7 @@ from sealkeeper.errors import SealkeeperError
 from sealkeeper.procedures import application, complaint, objection, rights, unsealing
 from sealkeeper.procedures.base import Actor, Case, Escalate, Event, Reason, Role, SendNotice, Withdraw, transition
 from sealkeeper.procedures.effects import follow_ups
+from sealkeeper.procedures.publication import publish
 from sealkeeper.procedures.sealing import RecordCase, SealingState
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.cases import CaseBook, ledger_event
@@ -277,6 +278,18 @@ def cases_of_subject(settings: Settings, account: Account, at: dt.datetime) -> l
         for reason in case_codec.reasons_in(body):
             reason.pop("text", None)
         out.append({"procedure": row.procedure, **body})
+    return out
+
+
+def publications(settings: Settings, limit: int = 200) -> list[dict[str, Any]]:
+    """The anonymised decisions published so far (公布, founding paper §4.2): public, no personal data."""
+    with transaction(open_store(settings)) as conn:
+        rows = repo.cases_where(conn, procedure="application", states=["published"], limit=limit)
+    out = []
+    for row in rows:
+        case = case_codec.decode(row.procedure, row.body)
+        assert isinstance(case, application.ApplicationCase)  # noqa: S101 - selected by procedure
+        out.append(publish(case))
     return out
 
 

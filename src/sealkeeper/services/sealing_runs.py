@@ -1,4 +1,5 @@
-"""The automatic (ex officio) sealing run: after each import and once a day (`sealkeeper run`).
+"""The automatic (ex officio) sealing run: after each import and once a day (`sealkeeper run`). It also
+escalates every step the authority owes that is overdue (once per step), so late items rise in the queue.
 
 The run looks only at what needs it (``procedures.daily_run``): stored decisions that no sealing case has
 applied yet (a new record, or facts that changed: another input hash) and scheduled cases whose date has come.
@@ -23,6 +24,7 @@ from sealkeeper.model.decision import Decision, PackRef, Status
 from sealkeeper.procedures import sealing
 from sealkeeper.procedures.base import Actor, Event, Role
 from sealkeeper.procedures.daily_run import apply_plan, daily_run
+from sealkeeper.procedures.deadlines import escalate_overdue
 from sealkeeper.procedures.sealing import RecordCase
 from sealkeeper.services.cases import CaseBook, ledger_event
 from sealkeeper.services.ledger import open_ledger
@@ -109,6 +111,19 @@ class _Run:
             cases[case.case_id] = (case, case.version, None)
         self.commit(conn, book, _apply(book, cases, {}, self.summary, self.at))
 
+    def escalate(self, conn: Connection, rows: list[Any]) -> None:
+        """Phase 3: steps the authority owes that are overdue are escalated, once per step."""
+        book = CaseBook(conn, open_protector(conn, self.settings))
+        before = {row.case_id: (book.read(row), row.version) for row in rows}
+        after, events = escalate_overdue([case for case, _ in before.values()], RUNNER, self.at)
+        for case in after:
+            old, version = before[case.case_id]
+            if case.version != old.version:
+                book.stage(case, expected=version)
+                self.summary.count("escalate")
+                self.summary.applied += 1
+        self.commit(conn, book, list(events))
+
     def commit(self, conn: Connection, book: CaseBook, events: list[Event]) -> None:
         """The chunk's cases, their events and the run's counts, in the chunk's one transaction."""
         book.flush()
@@ -153,6 +168,17 @@ def run(settings: Settings, day: dt.date, at: dt.datetime,
             if rows:
                 last = rows[-1].case_id
                 work.matured(conn, rows)
+        if not rows:
+            break
+        progress(summary)
+    last = ""
+    while True:
+        with transaction(engine) as conn:
+            writer_lock(conn)
+            rows = repo.overdue(conn, day, last, chunk)
+            if rows:
+                last = rows[-1].case_id
+                work.escalate(conn, rows)
         if not rows:
             break
         progress(summary)

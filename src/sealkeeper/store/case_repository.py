@@ -101,6 +101,12 @@ def matured(conn: Connection, today: dt.date, after: str, limit: int) -> list[Ro
     return list(conn.execute(query))
 
 
+def overdue(conn: Connection, today: dt.date, after: str, limit: int) -> list[Row[Any]]:
+    """Cases whose current step's last day has passed (``due < today``), after case id ``after``."""
+    query = sa.select(cases).where(cases.c.due < today, cases.c.case_id > after).order_by(cases.c.case_id)
+    return list(conn.execute(query.limit(limit)))
+
+
 def start_run(conn: Connection, day: dt.date, at: dt.datetime) -> int:
     result = conn.execute(sa.insert(runs).values(day=day, started=at, planned=0, applied=0, skipped=0))
     key = result.inserted_primary_key

@@ -82,6 +82,13 @@ def test_apply_review_decide_seals_the_record_and_logs_every_step(desk: tuple[De
     assert sealed[-1]["trigger"] == "application"
     assert sealed[-1]["source_case"] == app_id
     assert not any(NARRATIVE in t for t in texts + bodies)  # narrative: encrypted, never logged
+    status, _ = people.post("clerk", f"/cases/{app_id}/SendNotice", {})
+    status, published = people.post("clerk", f"/cases/{app_id}/Publish", {"reference": "封存公告2026第1号"})
+    assert (status, published["state"]) == (200, "published"), published
+    public = people.client.get("/api/v1/publications").json()
+    assert [p["outcome"] for p in public] == ["seal"]
+    assert app_id not in json.dumps(public, ensure_ascii=False)
+    assert NARRATIVE not in json.dumps(public, ensure_ascii=False)
 
 
 def test_a_person_cannot_apply_for_another_persons_record(desk: tuple[Desk, str]) -> None:

@@ -143,3 +143,20 @@ def test_entries_hold_opaque_ids_only(home: Settings, tmp_path: Path) -> None:
     assert entry["case_id"].startswith("SE-")
     assert entry["record"].startswith("RC-")
     assert base64.b16decode(entry["case_id"][3:].upper())  # random hex, nothing of the source
+
+
+def test_an_overdue_review_is_escalated_once_by_the_run(home: Settings, tmp_path: Path) -> None:
+    bundle = juvenile(1)
+    import_file(home, write_jsonl(tmp_path / "v1.jsonl", [bundle]), dt.date(2026, 6, 30), dt.date(2026, 7, 1))
+    run(home, dt.date(2026, 7, 1))
+    bundle["events"][1]["sentence"] = {"kind": "fixed_term", "months": 72}
+    import_file(home, write_jsonl(tmp_path / "v2.jsonl", [bundle]), dt.date(2026, 6, 30), dt.date(2026, 7, 2))
+    run(home, dt.date(2026, 7, 2))  # a question for a clerk, due ten days later
+    with open_store(home).connect() as conn:
+        (due,) = conn.execute(sa.select(cases.c.due)).scalars().all()
+    on_time = run(home, due)
+    assert "escalate" not in on_time.effects  # the last day is not late
+    late = run(home, due + dt.timedelta(days=1))
+    assert late.effects == {"escalate": 1}
+    assert "escalate" not in run(home, due + dt.timedelta(days=2)).effects  # once per step
+    assert sum('"sealing.escalated"' in t for t in ledger_texts(home)) == 1
