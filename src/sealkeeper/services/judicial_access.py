@@ -24,9 +24,8 @@ Every step is logged: ``access.requested`` (accepted or refused, with the rules 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
-from dataclasses import dataclass
+import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,17 +39,19 @@ from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.sealed_records import APPROVED, confirmed_cases, record_facts, target
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.account_repository import read_utc, utc
 from sealkeeper.store.database import transaction
-from sealkeeper.store.procedure_tables import access_requests, cases
+from sealkeeper.store.procedure_tables import access_requests
 from sealkeeper.store.tables import bundles
 
-PENDING, APPROVED, DENIED = "pending", "approved", "denied"
+PENDING, DENIED = "pending", "denied"
 STATES = (PENDING, APPROVED, DENIED)
 GUARDS_PASSED = ("grant.missing",)  # the judicial role's only ground left when every judicial guard is met
 MAX_VALIDITY = dt.timedelta(days=30)
 MAX_TEXT = 64  # purpose and case number (the columns' width)
+MAX_RECORD = 160
 LIST_LIMIT = 500
 
 
@@ -70,45 +71,10 @@ class RequestStateError(AccessRequestError):
     """The request is not in the state the step needs (approving a denied request, …)."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """A sealing case as an access resource (its subject token, jurisdiction, source bundle and record)."""
-
-    case_id: str
-    subject: str
-    sealed: bool
-    jurisdiction: str
-    bundle: str
-    record: str
-
-    def resource(self, requester_cases: frozenset[str] = frozenset()) -> Resource:
-        return Resource(self.sealed, self.case_id, self.jurisdiction, self.subject, requester_cases)
-
-
-def target(conn: Connection, case_id: str) -> Target | None:
-    query = (
-        sa.select(cases.c.case_id, cases.c.subject, cases.c.state, cases.c.bundle, cases.c.record,
-                  bundles.c.jurisdiction)
-        .select_from(cases.join(bundles, bundles.c.id == cases.c.bundle))
-        .where(cases.c.case_id == case_id, cases.c.procedure == "sealing")
-    )  # fmt: skip
-    row = conn.execute(query).first()
-    if row is None:
-        return None
-    return Target(row.case_id, row.subject, row.state == "sealed", row.jurisdiction, row.bundle, row.record)
-
-
-def confirmed_cases(conn: Connection, requester: str) -> frozenset[str]:
-    """The case numbers an approver has confirmed as the requester's own (their approved requests)."""
-    query = sa.select(access_requests.c.case_number).where(
-        access_requests.c.requester == requester, access_requests.c.state == APPROVED
-    )
-    return frozenset(conn.execute(query).scalars())
-
-
-def _check_text(field: str, value: str) -> None:
-    if not value or len(value) > MAX_TEXT:
-        raise AccessRequestError(f"{field}: 1 to {MAX_TEXT} characters")
+def _check_text(field: str, value: str, longest: int = MAX_TEXT) -> None:
+    """1 to ``longest`` characters, none a control character or a lone surrogate (PostgreSQL refuses NUL)."""
+    if not value or len(value) > longest or any(unicodedata.category(c) in {"Cc", "Cs"} for c in value):
+        raise AccessRequestError(f"{field}: 1 to {longest} characters, no control characters")
 
 
 def guards_passed(rules: tuple[str, ...]) -> bool:
@@ -121,6 +87,7 @@ def request_access(  # noqa: PLR0917 - who, what, why, for which case, when
 ) -> str:
     """A judicial requester asks to read the sealed record ``record`` (its ``SE-…`` id); returns the request id.
     Refused (``NotAllowedError``, logged) when a judicial guard fails."""
+    _check_text("record", record, MAX_RECORD)
     _check_text("purpose", purpose)
     _check_text("case_number", case_number)
     request_id = f"AR-{secrets.token_hex(8)}"
@@ -263,18 +230,6 @@ def _grant(row: Any) -> Grant | None:
 
 def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def record_facts(facts_json: str, record: str) -> dict[str, Any]:
-    """The facts of one record of a bundle: the person's facts, the record's event and the events tied to it
-    (its offences, and what refers to it). The source bundle id is left out."""
-    facts = json.loads(facts_json)
-    events = facts.get("events", [])
-    own: dict[str, Any] = next((e for e in events if e.get("id") == record), {})
-    tied = set(own.get("offense_ids", [])) | {record}
-    chosen = [e for e in events if e.get("id") in tied or e.get("conviction_id") == record]
-    return {"jurisdiction": facts.get("jurisdiction"), "as_of": facts.get("as_of"),
-            "person": facts.get("person", {}), "events": chosen}  # fmt: skip
 
 
 def read_sealed(settings: Settings, requester: Account, request_id: str, at: dt.datetime) -> dict[str, Any]:

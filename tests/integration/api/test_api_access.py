@@ -134,6 +134,9 @@ def test_bad_input_names_the_field_never_the_value(service: Service) -> None:
     missing = service.get("/access-requests/AR-0000000000000000/record", "judge")
     assert missing.status_code == 404
     assert missing.json()["error"].startswith("request:")
+    nul = service.post("/access-requests", "judge", {"record": "SE-\u0000", "purpose": "trial", "case_number": CASE})
+    assert nul.status_code == 422  # PostgreSQL cannot hold NUL: refused before the store is asked
+    assert nul.json()["error"].startswith("record:")
     unknown = service.post("/access-requests", "judge", {"record": "SE-none", "purpose": "trial", "case_number": CASE})
     assert unknown.status_code == 404
     request_id = new_request(service)

@@ -114,8 +114,9 @@ def test_a_denied_request_is_never_read_and_the_guards_hold_at_request_time(stor
         ja.request_access(home, a["approver"], story.records[0], "trial", CASE, T)
     with pytest.raises(ja.UnknownRecordError):
         ja.request_access(home, a["judge"], "SE-nothing", "trial", CASE, T)
-    with pytest.raises(ja.AccessRequestError, match="case_number"):
-        ja.request_access(home, a["judge"], story.records[0], "trial", "", T)
+    for bad in ("", "(2026)\x00号", "x" * 65):
+        with pytest.raises(ja.AccessRequestError, match="case_number"):
+            ja.request_access(home, a["judge"], story.records[0], "trial", bad, T)
     outcomes = [e["outcome"] for e in events(home, "access.requested")]
     assert outcomes == ["accepted", "refused", "refused", "refused"]
     assert len(ja.my_requests(home, a["judge"])) == 1  # refused requests are in the ledger only
