@@ -47,7 +47,8 @@ LAZY = {
     "accounts": "sealkeeper.cli.account_commands.accounts",
     "run": "sealkeeper.cli.case_commands.run_command",
     "serve": "sealkeeper.cli.service_commands.serve", "migrate": f"{_STORE}.migrate",
-    "demo": "sealkeeper.cli.service_commands.demo",
+    "demo": "sealkeeper.cli.service_commands.demo", "queue": "sealkeeper.cli.case_commands.queue_command",
+    "case": "sealkeeper.cli.case_commands.case",
 }  # fmt: skip
 
 
