@@ -1,7 +1,7 @@
 """Commands of the ledger (used by outside verifiers: names and outputs are fixed by issue 5) and the witness.
 
-sealkeeper ledger key | checkpoint | proof --index N [--tree-size M] | consistency --from A --to B
-sealkeeper ledger entry --index N | verify [--key VKEY] | trail --token T | witness --url URL --key WKEY
+sealkeeper ledger key [--sm2] | checkpoint | proof --index N [--tree-size M] | consistency --from A --to B
+sealkeeper ledger entry --index N | verify [--key VKEY]... | trail --token T | witness --url URL --key WKEY
 sealkeeper ledger init                      # make the signing key and salt of an existing home
 sealkeeper witness serve --state DIR --name NAME --log-key VKEY [--port P]
 sealkeeper witness key --state DIR --name NAME
@@ -37,9 +37,10 @@ def ledger_init() -> None:
 
 
 @ledger.command("key")
-def ledger_key() -> None:
+@click.option("--sm2", is_flag=True, help="the gm suite's SM2 key instead: name+keyid+base64(0xff sm2 type ‖ point)")
+def ledger_key(sm2: bool) -> None:
     """Print the verifier key in note format: name+keyid+base64(0x01 ‖ public key)."""
-    click.echo(queries.verifier_key(settings()))
+    click.echo(queries.sm2_verifier_key(settings()) if sm2 else queries.verifier_key(settings()))
 
 
 @ledger.command("checkpoint")
@@ -73,8 +74,8 @@ def ledger_entry(index: int) -> None:
 
 
 @ledger.command("verify")
-@click.option("--key", default=None, help="the verifier key to trust (default: this home's)")
-def ledger_verify(key: str | None) -> None:
+@click.option("--key", multiple=True, help="a verifier key to trust, Ed25519 or SM2; repeatable (default: this home's)")
+def ledger_verify(key: tuple[str, ...]) -> None:
     """Re-read the whole log, recompute every hash, check every checkpoint; non-zero exit at the first bad entry."""
     click.echo(json.dumps(queries.verify(settings(), key)))
 

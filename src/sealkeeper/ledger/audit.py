@@ -20,6 +20,7 @@ from sealkeeper.ledger.tree import TreeHashes
 class Auditor:
     def __init__(self) -> None:
         self.tree = TreeHashes()
+        self.started: set[tuple[str, bytes]] = set()  # keys of ``from_first`` that have signed a checkpoint
 
     @property
     def size(self) -> int:
@@ -74,11 +75,27 @@ class Auditor:
         )
 
     def checkpoint(
-        self, size: int, root: bytes, note: str, verifiers: Sequence[Verifier], origin: str | None = None
+        self,
+        size: int,
+        root: bytes,
+        note: str,
+        verifiers: Sequence[Verifier],
+        *,
+        origin: str | None = None,
+        from_first: Sequence[Verifier] = (),
     ) -> None:
-        """A stored checkpoint: its note verifies, says what its row says, and matches the entries."""
+        """A stored checkpoint (checked in size order): its note verifies, says what its row says, and matches
+        the entries. Every key of ``verifiers`` must have signed it; every key of ``from_first`` (the gm suite's
+        SM2 key, added to older logs) must have signed it if it signed an earlier one: no checkpoint loses it."""
         try:
-            parsed, _ = verify_note(note, verifiers)
+            parsed, good = verify_note(note, [*verifiers, *from_first])
+            signed = {(v.name, v.key_id) for v in good}
+            for verifier in [*verifiers, *from_first]:
+                key = (verifier.name, verifier.key_id)
+                if key in signed and verifier in from_first:
+                    self.started.add(key)
+                elif key not in signed and (verifier in verifiers or key in self.started):
+                    raise NoteError(f"no signature from the key {verifier.name}+{verifier.key_id.hex()}")
             body = parse_checkpoint(parsed.text)
         except NoteError as exc:
             raise TamperedError(f"checkpoint at size {size}: {exc}") from None

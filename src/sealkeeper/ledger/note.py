@@ -1,4 +1,5 @@
-"""C2SP signed-note: text signed by one or more keys, with Ed25519 signatures (signature type 0x01).
+"""C2SP signed-note: text signed by one or more keys, with Ed25519 signatures (signature type 0x01); SM2 lines
+(the ``gm`` suite) are in ``sm2_note``.
 
     <text ending in a newline>
     <empty line>
@@ -29,9 +30,14 @@ MAX_SIGNATURES = 64
 MAX_NOTE_BYTES = 1 << 20
 
 
-def key_id(name: str, sig_type: int, public: bytes) -> bytes:
-    """signed-note §Signatures: SHA-256(key name ‖ 0x0A ‖ signature type ‖ public key)[:4]."""
-    return hashlib.sha256(name.encode("utf-8") + b"\n" + bytes([sig_type]) + public).digest()[:4]
+def _type_bytes(sig_type: int | bytes) -> bytes:
+    return bytes([sig_type]) if isinstance(sig_type, int) else sig_type
+
+
+def key_id(name: str, sig_type: int | bytes, public: bytes) -> bytes:
+    """signed-note §Signatures: SHA-256(key name ‖ 0x0A ‖ signature type ‖ public key)[:4]; a type is one byte,
+    or 0xff followed by a longer identifier."""
+    return hashlib.sha256(name.encode("utf-8") + b"\n" + _type_bytes(sig_type) + public).digest()[:4]
 
 
 def check_name(name: str) -> str:
@@ -48,6 +54,10 @@ class Verifier(Protocol):
     def key_id(self) -> bytes: ...
 
     def verify(self, text: bytes, signature: bytes) -> bool: ...
+
+
+class Signer(Protocol):
+    def sign_line(self, text: bytes) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -84,8 +94,8 @@ class Ed25519Signer:
         return f"{DASH}{self.name} {base64.b64encode(sig).decode('ascii')}\n"
 
 
-def format_verifier_key(name: str, sig_type: int, public: bytes) -> str:
-    encoded = base64.b64encode(bytes([sig_type]) + public).decode("ascii")
+def format_verifier_key(name: str, sig_type: int | bytes, public: bytes) -> str:
+    encoded = base64.b64encode(_type_bytes(sig_type) + public).decode("ascii")
     return f"{check_name(name)}+{key_id(name, sig_type, public).hex()}+{encoded}"
 
 
@@ -138,6 +148,8 @@ def _parse_signature(line: str) -> Signature:
         raw = base64.b64decode(encoded, validate=True)
     except binascii.Error:
         raise NoteError("signature is not base64") from None
+    if base64.b64encode(raw).decode("ascii") != encoded:  # unused bits set: one signature, two spellings
+        raise NoteError("signature is not canonical base64")
     if len(raw) < 5:
         raise NoteError("signature is shorter than a key ID")
     return Signature(check_name(name), raw[:4], raw[4:])
@@ -165,7 +177,7 @@ def parse_note(note: str | bytes) -> Note:
     return Note(text, tuple(_parse_signature(line) for line in lines))
 
 
-def sign_note(text: str, signers: Sequence[Ed25519Signer]) -> str:
+def sign_note(text: str, signers: Sequence[Signer]) -> str:
     if not text.endswith("\n") or not signers:
         raise NoteError("a note text ends in a newline and is signed by at least one key")
     body = text.encode("utf-8")

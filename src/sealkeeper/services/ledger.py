@@ -9,7 +9,8 @@ The entry is written in the caller's transaction: if the append fails (an event 
 database error, a concurrent writer) the exception rolls the caller's change back too, so nothing happens
 that is not logged (fail closed). Writers are serialised by locking the ledger's head row.
 
-``checkpoint`` signs the current tree head in the same transaction that reads it, and only after checking
+``checkpoint`` signs the current tree head (Ed25519; with the ``gm`` suite also SM2, a second signature line)
+in the same transaction that reads it, and only after checking
 that the stored tree still gives the last signed checkpoint's root: two signed checkpoints are therefore
 always consistent, also across crashes (a checkpoint whose transaction did not commit was never returned).
 """
@@ -104,7 +105,7 @@ class Ledger:
                 raise ForkError(
                     f"refusing to sign size {size}: not consistent with checkpoint {last_size} ({exc})"
                 ) from None
-        note = sign_note(Checkpoint(self.origin, size, root).body(), [self.keys.signer])
+        note = sign_note(Checkpoint(self.origin, size, root).body(), self.keys.signers)
         repo.add_checkpoint(conn, size, root, note)
         return SignedCheckpoint(size, root, note)
 

@@ -1,9 +1,12 @@
-"""The ledger's keys in the home: the Ed25519 checkpoint signing key and the commitment salt (both 0600).
+"""The ledger's keys in the home: the Ed25519 checkpoint signing key, with the ``gm`` suite also an SM2 one,
+and the commitment salt (all 0600).
 
 ``<home>/keys/ledger-ed25519.pem`` signs checkpoints; its public half, in note format, is what outside
-verifiers pin. ``<home>/keys/ledger-commitment.key`` is the salt of the commitments to subject tokens and
-case numbers: it never goes into an entry or the database. Neither is ever replaced once made.
-The log's origin (and key name) is derived from the public key, so two deployments never share one.
+verifiers pin. With the ``gm`` suite ``<home>/keys/ledger-sm2.pem`` (PKCS#8, made by OpenSSL) adds an SM2
+signature line to every checkpoint (``ledger.sm2_note``), under the same key name. ``<home>/keys/
+ledger-commitment.key`` is the salt of the commitments to subject tokens and case numbers: it never goes
+into an entry or the database. None is ever replaced once made. The log's origin (and key name) is derived
+from the Ed25519 public key, so two deployments never share one.
 """
 
 from __future__ import annotations
@@ -17,10 +20,14 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from sealkeeper.config import Settings
-from sealkeeper.ledger.errors import LedgerError
-from sealkeeper.ledger.note import Ed25519Signer, Ed25519Verifier
+from sealkeeper.errors import VaultError
+from sealkeeper.ledger.errors import LedgerError, NoteError
+from sealkeeper.ledger.note import Ed25519Signer, Ed25519Verifier, Signer, Verifier, parse_verifier_key
+from sealkeeper.ledger.sm2_note import Sm2Signer, is_sm2_key, parse_sm2_verifier_key
+from sealkeeper.vault import sm2
 
 SIGNING_KEY = "ledger-ed25519.pem"
+SM2_KEY = "ledger-sm2.pem"
 SALT_FILE = "ledger-commitment.key"
 SALT_BYTES = 32
 
@@ -76,6 +83,8 @@ def ensure_ledger_key(settings: Settings) -> str:
     folder = keys_dir(settings)
     if not (folder / SIGNING_KEY).exists():
         write_new(folder / SIGNING_KEY, new_private_pem())
+    if settings.suite == "gm" and not (folder / SM2_KEY).exists():
+        write_new(folder / SM2_KEY, sm2.generate_private_pem())
     if not (folder / SALT_FILE).exists():
         write_new(folder / SALT_FILE, os.urandom(SALT_BYTES).hex().encode("ascii") + b"\n")
     return str(load_ledger_keys(settings).verifier)
@@ -85,6 +94,7 @@ def ensure_ledger_key(settings: Settings) -> str:
 class LedgerKeys:
     signer: Ed25519Signer
     salt: bytes
+    sm2: Sm2Signer | None = None  # the gm suite's second checkpoint signature
 
     @property
     def origin(self) -> str:
@@ -93,6 +103,35 @@ class LedgerKeys:
     @property
     def verifier(self) -> Ed25519Verifier:
         return self.signer.verifier
+
+    @property
+    def signers(self) -> list[Signer]:
+        return [self.signer] if self.sm2 is None else [self.signer, self.sm2]
+
+    @property
+    def verifiers(self) -> list[Verifier]:
+        return [self.verifier] if self.sm2 is None else [self.verifier, self.sm2.verifier]
+
+
+def sm2_signer(name: str, pem: bytes) -> Sm2Signer:
+    """An SM2 note signer from a PKCS#8 PEM private key (the key is read by OpenSSL at each signature)."""
+    try:
+        public = sm2.public_point(pem)
+    except VaultError:
+        raise LedgerError("the ledger's SM2 signing key cannot be read") from None
+    return Sm2Signer(name, public, lambda text: sm2.sign(pem, text), sm2.verify)
+
+
+def parse_log_key(vkey: str) -> Verifier:
+    """A log's verifier key in note format: Ed25519 (type 0x01) or SM2 (``ledger.sm2_note``)."""
+    if not is_sm2_key(vkey):
+        return parse_verifier_key(vkey)
+    verifier = parse_sm2_verifier_key(vkey, sm2.verify)
+    try:
+        sm2.check_point(verifier.public)
+    except VaultError:
+        raise NoteError("verifier key: the SM2 public key is not a point on the curve") from None
+    return verifier
 
 
 def load_ledger_keys(settings: Settings) -> LedgerKeys:
@@ -104,4 +143,9 @@ def load_ledger_keys(settings: Settings) -> LedgerKeys:
         raise LedgerError(f"{folder / SALT_FILE} is not a hex salt") from None
     if len(salt) < 16:
         raise LedgerError(f"{folder / SALT_FILE} holds a salt shorter than 16 bytes")
-    return LedgerKeys(signer, salt)
+    second = None
+    if (folder / SM2_KEY).exists():
+        second = sm2_signer(signer.name, read_private(folder / SM2_KEY))
+    elif settings.suite == "gm":
+        raise LedgerError(f"no SM2 ledger key at {folder / SM2_KEY} (gm suite): run `sealkeeper ledger init`")
+    return LedgerKeys(signer, salt, second)

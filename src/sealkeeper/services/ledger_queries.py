@@ -4,6 +4,7 @@ verification, and a person's own trail. Each opens the configured store and read
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import Any
 
 from sealkeeper.config import Settings
@@ -12,9 +13,11 @@ from sealkeeper.ledger.audit import Auditor
 from sealkeeper.ledger.checkpoint import parse_cosignature_key
 from sealkeeper.ledger.errors import LedgerError, NoteError, TamperedError
 from sealkeeper.ledger.merkle import consistency_proof, inclusion_proof, leaf_hash, verify_inclusion
-from sealkeeper.ledger.note import Verifier, parse_note, parse_verifier_key, verify_note
+from sealkeeper.ledger.note import parse_note, verify_note
+from sealkeeper.ledger.sm2_note import Sm2Verifier
 from sealkeeper.ledger.tree import unpack_frontier
 from sealkeeper.services.ledger import Ledger, fetcher, open_ledger
+from sealkeeper.services.ledger_keys import parse_log_key
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import ledger_repository as repo
 from sealkeeper.store.database import transaction
@@ -23,6 +26,14 @@ from sealkeeper.store.ledger_tables import STRIP
 
 def verifier_key(settings: Settings) -> str:
     return str(open_ledger(settings).keys.verifier)
+
+
+def sm2_verifier_key(settings: Settings) -> str:
+    """The SM2 verifier key of a gm home (``ledger.sm2_note``)."""
+    second = open_ledger(settings).keys.sm2
+    if second is None:
+        raise LedgerError("this home signs its checkpoints with Ed25519 only (the SM2 key comes with the gm suite)")
+    return str(second.verifier)
 
 
 def published(conn: Any, note: str, size: int) -> str:
@@ -83,11 +94,16 @@ def entry(settings: Settings, index: int) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def verify(settings: Settings, key: str | None = None, chunk: int = 50_000) -> dict[str, Any]:
+def verify(settings: Settings, key: str | Sequence[str] | None = None, chunk: int = 50_000) -> dict[str, Any]:
     """Re-read the whole log, recompute every hash, check every checkpoint and cosignature.
 
-    ``key`` is the verifier key to trust (default: this home's). Raises TamperedError at the first problem."""
-    verifiers: list[Verifier] = [parse_verifier_key(key) if key else open_ledger(settings).keys.verifier]
+    ``key`` is the verifier key (or keys) to trust (default: this home's, with the gm suite its Ed25519 and
+    its SM2 key). Every checkpoint must carry a good signature from each Ed25519 key, and from each SM2 key
+    once one checkpoint carries it. Raises TamperedError at the first problem."""
+    keys = [key] if isinstance(key, str) else list(key or ())
+    given = [parse_log_key(k) for k in keys] if keys else open_ledger(settings).keys.verifiers
+    verifiers = [v for v in given if not isinstance(v, Sm2Verifier)]
+    from_first = [v for v in given if isinstance(v, Sm2Verifier)]
     auditor = Auditor()
     with transaction(open_store(settings)) as conn:
         while rows := repo.entries_from(conn, auditor.size, chunk):
@@ -100,7 +116,7 @@ def verify(settings: Settings, key: str | None = None, chunk: int = 50_000) -> d
             raise TamperedError("the head's frontier does not match the entries")
         checkpoints = repo.checkpoints(conn)
         for row in checkpoints:
-            auditor.checkpoint(int(row.size), bytes(row.root), str(row.note), verifiers)
+            auditor.checkpoint(int(row.size), bytes(row.root), str(row.note), verifiers, from_first=from_first)
         cosigned = repo.cosignatures(conn)
         by_size = {int(row.size): str(row.note) for row in checkpoints}
         for row in cosigned:

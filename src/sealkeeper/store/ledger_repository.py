@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, repeat
+from operator import lshift, or_
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -42,10 +43,11 @@ def node_key(level: int, index: int) -> int:
 
 _INSERT_ENTRIES = "INSERT INTO ledger_entries (idx, data) VALUES (?, ?)"
 _LENGTH_BITS = 17  # entries are at most 64 KiB (entries.MAX_ENTRY_BYTES); longer or empty ones: executemany
-#: ? = first index, the entries' bytes concatenated, a JSON array of codes (offset << 17 | length), one an entry
+#: ?1 first index, ?2 some entries' bytes concatenated, ?3 where ?2 starts in the batch, ?4 a JSON array of
+#: one code per entry: (its offset in the batch << 17) | its length
 _INSERT_ENTRIES_SLICED = (
     "INSERT INTO ledger_entries (idx, data) "
-    "SELECT ? + key, substr(?, (value >> 17) + 1, value & 131071) FROM json_each(?)"
+    "SELECT ?1 + key, substr(?2, (value >> 17) - ?3 + 1, value & 131071) FROM json_each(?4)"
 )
 _SLICED_BYTES = 8 << 20  # bytes of entries per sliced statement
 _INSERT_NODES = "INSERT INTO ledger_nodes (id, hashes) VALUES (?, ?)"
@@ -92,13 +94,14 @@ def insert_entries(conn: Connection, first: int, datas: Sequence[bytes]) -> None
         conn.exec_driver_sql(_driver_sql(conn, _INSERT_ENTRIES), list(enumerate(datas, start=first)))
         return
     offsets = list(accumulate(lengths, initial=0))  # offsets[i]: where entry i starts in the whole batch
+    codes = list(map(str, map(or_, map(lshift, offsets, repeat(_LENGTH_BITS)), lengths)))  # offset << 17 | length
     start = 0
     while start < len(datas):
         end = max(start + 1, bisect_right(offsets, offsets[start] + _SLICED_BYTES) - 1)
-        base = offsets[start]
-        pairs = zip(offsets[start:end], lengths[start:end], strict=True)
-        codes = ",".join(map(str, ((offset - base) << _LENGTH_BITS | n for offset, n in pairs)))
-        conn.exec_driver_sql(_INSERT_ENTRIES_SLICED, (first + start, b"".join(datas[start:end]), f"[{codes}]"))
+        blob = b"".join(datas[start:end])
+        conn.exec_driver_sql(
+            _INSERT_ENTRIES_SLICED, (first + start, blob, offsets[start], "[" + ",".join(codes[start:end]) + "]")
+        )
         start = end
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 
 import pytest
@@ -143,3 +145,11 @@ def test_lone_surrogates_are_refused_not_crashed_on() -> None:
         entries.canonical({"type": "x", "k": "\ud800"})
     with pytest.raises(EntryRejectedError):
         entries.prepare({"type": "x", "subject": "\ud800"}, SALT)
+
+
+@given(st.binary(min_size=16, max_size=200), st.sampled_from(["subject", "case", "其他"]), st.text(min_size=1))
+def test_the_batch_committer_is_hmac_then_sha256(salt: bytes, kind: str, value: str) -> None:
+    opening = hmac.digest(salt, kind.encode() + b"\x00" + value.encode(), "sha256")
+    assert entries.opening(salt, kind, value) == opening
+    expected = hashlib.sha256(opening + value.encode()).hexdigest()
+    assert entries.Committer(salt)(kind, value) == expected == entries.commit(salt, kind, value)
