@@ -14,7 +14,6 @@ from typing import Any
 
 from sealkeeper.errors import BundleFormatError, SourceError
 from sealkeeper.formats.bundle import parse_bundle
-from sealkeeper.formats.canonical import loads
 from sealkeeper.formats.identity import EMPTY_IDENTITY, Identity, split_identity
 from sealkeeper.model.record import Bundle
 
@@ -62,7 +61,7 @@ def iter_items(text: str, source: str, *, keep_source: bool = False) -> Iterator
         if not line.strip():
             continue
         try:
-            obj = loads(line)
+            obj = json.loads(line)
         except json.JSONDecodeError as exc:
             error = BundleFormatError(None, f"line {number}", f"not valid JSON: {exc.msg} (column {exc.colno})")
             yield Item(number, None, error)
