@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from sealkeeper.cli.context import settings
+from sealkeeper.cli.context import now, settings
 from sealkeeper.services import ledger_queries as queries
 from sealkeeper.services import ledger_witness
 from sealkeeper.services.ledger_keys import ensure_ledger_key
@@ -83,8 +83,9 @@ def ledger_verify(key: tuple[str, ...]) -> None:
 @ledger.command("trail")
 @click.option("--token", required=True, help="the person's subject token")
 def ledger_trail(token: str) -> None:
-    """A person's own trail: every entry about them, each with an inclusion proof against a signed checkpoint."""
-    click.echo(json.dumps(queries.trail(settings(), token), ensure_ascii=False, indent=2))
+    """A person's own trail: every entry about them, each with an inclusion proof against a signed checkpoint.
+    The viewing is logged first (``trail.viewed``); if it cannot be, nothing is shown."""
+    click.echo(json.dumps(queries.trail(settings(), token, viewed_at=now()), ensure_ascii=False, indent=2))
 
 
 @ledger.command("witness")

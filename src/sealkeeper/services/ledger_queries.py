@@ -4,6 +4,7 @@ verification, and a person's own trail. Each opens the configured store and read
 from __future__ import annotations
 
 import base64
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -137,14 +138,20 @@ def _check_cosignature(note: str, witness_key: str, line: str, size: int) -> Non
         raise TamperedError(f"cosignature on checkpoint {size}: {exc}") from None
 
 
-def trail(settings: Settings, token: str) -> dict[str, Any]:
+def trail(settings: Settings, token: str, *, viewed_at: dt.datetime | None = None) -> dict[str, Any]:
     """A person's own trail: every entry carrying their subject commitment, each with an inclusion proof
     against a signed checkpoint that covers the whole log, and the opening that lets them check that the
-    commitment is theirs."""
+    commitment is theirs.
+
+    With ``viewed_at`` the viewing itself is logged first, in the same transaction (``trail.viewed``, in the
+    trail it shows): if it cannot be logged, nothing is read. Callers that log their own access decision for
+    the read (``access_history``) leave it out."""
     ledger: Ledger = open_ledger(settings)
     commitment = entry_format.commit(ledger.keys.salt, "subject", token)
     opening = entry_format.opening(ledger.keys.salt, "subject", token)
     with transaction(open_store(settings)) as conn:
+        if viewed_at is not None:
+            ledger.append(conn, {"type": "trail.viewed", "subject": token, "at": viewed_at.isoformat()})
         repo.index_subjects(conn)
         signed = ledger.checkpoint(conn)
         note = published(conn, signed.note, signed.size)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import sqlalchemy as sa
 from ledger_helpers import event, fill, ready
@@ -174,3 +176,15 @@ def test_proofs_read_from_the_store_match_memory(home: Settings) -> None:
                 assert merkle.inclusion_proof(index, size, fetch) == merkle.inclusion_proof(
                     index, size, reference.fetch
                 )
+
+
+def test_viewing_a_trail_is_logged_before_it_is_read(home: Settings) -> None:
+    ledger, engine = ready(home)
+    fill(ledger, engine, 3, subject="sperson")
+    seen = queries.trail(home, "sperson", viewed_at=dt.datetime(2026, 11, 27, 9, 30, tzinfo=dt.UTC))
+    assert [e["event"]["type"] for e in seen["entries"]] == ["access.decision"] * 3 + ["trail.viewed"]
+    assert seen["entries"][-1]["event"]["at"] == "2026-11-27T09:30:00+00:00"
+    assert seen["entries"][-1]["event"]["subject_commitment"] == seen["subject_commitment"]  # the token, committed
+    with transaction(engine) as conn:
+        assert repo.head(conn).size == 4
+    assert len(queries.trail(home, "sperson")["entries"]) == 4  # without viewed_at nothing more is logged
