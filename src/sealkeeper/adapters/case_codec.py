@@ -10,7 +10,9 @@ fails loudly instead of producing a half-valid case. The free text of every ``Re
 from __future__ import annotations
 
 import json
+import typing
 from collections.abc import Iterator
+from enum import StrEnum
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -30,6 +32,12 @@ CASE_TYPES: dict[str, type[Case]] = {
 }
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {name: TypeAdapter(cls) for name, cls in CASE_TYPES.items()}
 REASON_KEYS = frozenset({"rule", "citation", "text"})
+
+
+def state_type(procedure: str) -> type[StrEnum]:
+    """The enum of a procedure's states."""
+    hint: type[StrEnum] = typing.get_type_hints(CASE_TYPES[procedure])["state"]
+    return hint
 
 
 def reasons_in(node: Any) -> Iterator[dict[str, Any]]:

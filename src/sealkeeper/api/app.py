@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from sealkeeper import web
 from sealkeeper.api import (
     errors,
     routes_access,
@@ -41,4 +42,5 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     for router in (routes_auth.router, routes_cases.router, routes_ledger.router, routes_procedures.router,
                    routes_access.router, routes_documents.router):  # fmt: skip
         app.include_router(router, prefix="/api/v1")
+    web.install(app)  # the pages (issue 7), on the same services and policy
     return app

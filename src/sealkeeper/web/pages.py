@@ -1,0 +1,197 @@
+"""The page routes. Each page reads through the services (the policy decides and logs), renders a template,
+and maps an error to a message beside the form (never a stack trace)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from sealkeeper.access import AccessRole, Account
+from sealkeeper.adapters import case_codec
+from sealkeeper.errors import SealkeeperError
+from sealkeeper.services import casework, procedure_service, sign_in
+from sealkeeper.web.forms import body_from_form, fields_of
+from sealkeeper.web.i18n import LANGUAGES, language, translations
+from sealkeeper.web.session import LANG_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token, session_token, signed_in
+
+router = APIRouter(include_in_schema=False)
+env = Environment(loader=PackageLoader("sealkeeper.web", "templates"), autoescape=select_autoescape(),
+                  extensions=["jinja2.ext.i18n"])  # fmt: skip
+STAFF = {AccessRole.CLERK, AccessRole.APPROVER, AccessRole.REVIEWER, AccessRole.SUPERVISOR}
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = language(request.cookies.get(LANG_COOKIE))
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    html = env.get_template(template).render(
+        request=request, lang=lang, languages=LANGUAGES, csrf=csrf_token(request), path=request.url.path,
+        account=context.pop("account", None), **context,
+    )  # fmt: skip
+    return HTMLResponse(html, status_code=status)
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    account = signed_in(request)
+    if account is None:
+        return _login_redirect(request)
+    if AccessRole.SUBJECT in account.roles:
+        return RedirectResponse("/me", status_code=303)
+    if account.roles & STAFF:
+        return RedirectResponse("/queue", status_code=303)
+    return render(request, "home.html", account=account)
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", next=next if next.startswith("/") else "/")
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    form = await request.form()
+    username, password = str(form.get("username", "")), str(form.get("password", ""))
+    code, target = str(form.get("totp", "")), str(form.get("next", "/"))
+    errors = {name: "required" for name, value in (("username", username), ("password", password)) if not value}
+    if errors:
+        return render(request, "login.html", 422, errors=errors, username=username, next=target)
+    result = sign_in.login(request.app.state.settings, username, password, code, request.app.state.clock())
+    if not result.ok or result.session is None:
+        message = "totp_required" if str(result.public_outcome) == "totp_required" else "refused"
+        return render(request, "login.html", 401, errors={"form": message}, username=username, next=target)
+    answer = RedirectResponse(target if target.startswith("/") else "/", status_code=303)
+    answer.set_cookie(SESSION_COOKIE, result.session, httponly=True, samesite="strict", secure=False, path="/")
+    return answer
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    if csrf_ok(request, str(form.get("csrf", ""))):
+        sign_in.logout(request.app.state.settings, session_token(request), request.app.state.clock())
+    answer = RedirectResponse("/login", status_code=303)
+    answer.delete_cookie(SESSION_COOKIE, path="/")
+    return answer
+
+
+@router.get("/lang/{code}")
+def switch_language(code: str, next: str = "/") -> Response:
+    answer = RedirectResponse(next if next.startswith("/") else "/", status_code=303)
+    answer.set_cookie(LANG_COOKIE, language(code), samesite="strict", path="/")
+    return answer
+
+
+def _staff(request: Request) -> Account | Response:
+    account = signed_in(request)
+    return _login_redirect(request) if account is None else account
+
+
+@router.get("/queue")
+def queue_page(request: Request) -> Response:
+    account = _staff(request)
+    if isinstance(account, Response):
+        return account
+    settings, now = request.app.state.settings, request.app.state.clock()
+    try:
+        items = casework.work_queue(settings, account, now)
+    except SealkeeperError as exc:
+        return render(request, "error.html", 403, account=account, message=str(exc))
+    return render(request, "queue.html", account=account, items=items)
+
+
+def _case_page(request: Request, account: Account, case_id: str, status: int = 200, **extra: Any) -> HTMLResponse:
+    settings, now = request.app.state.settings, request.app.state.clock()
+    try:
+        case = casework.case_view(settings, account, case_id, now)
+    except casework.CaseNotFoundError:
+        return render(request, "error.html", 404, account=account, message=f"case_id: no case {case_id}")
+    except SealkeeperError as exc:
+        return render(request, "error.html", 403, account=account, message=str(exc))
+    commands = procedure_service.commands_of(case["procedure"])
+    machine = case_codec.CASE_TYPES[case["procedure"]].MACHINE
+    allowed = [name for name in machine.commands(_state(case["procedure"], case["state"])) if name in commands]
+    forms = [(name, fields_of(commands[name])) for name in allowed]
+    return render(request, "case.html", status, account=account, case=case, forms=forms, **extra)
+
+
+def _state(procedure: str, value: str) -> Any:
+    return case_codec.state_type(procedure)(value)
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: str) -> Response:
+    account = _staff(request)
+    return account if isinstance(account, Response) else _case_page(request, account, case_id)
+
+
+@router.post("/cases/{case_id}/{command}")
+async def case_step(request: Request, case_id: str, command: str) -> Response:
+    account = _staff(request)
+    if isinstance(account, Response):
+        return account
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    if not csrf_ok(request, form.get("csrf", "")):
+        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    settings, now = request.app.state.settings, request.app.state.clock()
+    try:
+        found = procedure_service.commands_of(_procedure(case_id))
+        body = body_from_form(found[command], form) if command in found else {}
+        procedure_service.take_step(settings, account, case_id, command, body, at=now)
+    except (SealkeeperError, KeyError) as exc:
+        return _case_page(request, account, case_id, 422, error=str(exc), failed=command)
+    return RedirectResponse(f"/cases/{case_id}?done={quote(command)}", status_code=303)
+
+
+def _procedure(case_id: str) -> str:
+    prefixes = {v: k for k, v in procedure_service.PREFIX.items()} | {"SE": "sealing"}
+    return prefixes[case_id.split("-", 1)[0]]
+
+
+@router.get("/me")
+def my_page(request: Request) -> Response:
+    account = _staff(request)
+    if isinstance(account, Response):
+        return account
+    settings, now = request.app.state.settings, request.app.state.clock()
+    try:
+        cases = procedure_service.cases_of_subject(settings, account, now)
+    except SealkeeperError as exc:
+        return render(request, "error.html", 403, account=account, message=str(exc))
+    records = [c for c in cases if c["procedure"] == "sealing"]
+    procedures = [c for c in cases if c["procedure"] != "sealing"]
+    return render(request, "me.html", account=account, records=records, procedures=procedures,
+                  error=request.query_params.get("error"))  # fmt: skip
+
+
+@router.post("/me/apply")
+async def apply(request: Request) -> Response:
+    account = _staff(request)
+    if isinstance(account, Response):
+        return account
+    form = await request.form()
+    if not csrf_ok(request, str(form.get("csrf", ""))):
+        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    records = [str(v) for v in form.getlist("records")]
+    materials = [m.strip() for m in str(form.get("materials", "")).split(",") if m.strip()]
+    body = {"records": records, "materials": materials}
+    try:
+        procedure_service.open_case(request.app.state.settings, account, "application", body, request.app.state.clock())
+    except SealkeeperError as exc:
+        return RedirectResponse(f"/me?error={quote(str(exc))}", status_code=303)
+    return RedirectResponse("/me?applied=1", status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    static = resources.files("sealkeeper.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -1,0 +1,115 @@
+"""The pages over a real store (SQLite and PostgreSQL), driven as a browser would post forms: a person applies,
+the clerk reviews, the approver decides, the person sees the record sealed; bad input stays beside the form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+from conftest import person_bundle, write_jsonl
+from fastapi.testclient import TestClient
+
+from sealkeeper.api import create_app
+from sealkeeper.config import Settings
+from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.services.importing import import_file
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store.procedure_tables import cases
+
+NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+def browser(home: Settings) -> TestClient:
+    return TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
+
+
+def sign_in(home: Settings, role: str, subject: str = "") -> TestClient:
+    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], NOW, subject=subject,
+                                  jurisdictions=[] if subject else ["CN"])  # fmt: skip
+    client = browser(home)
+    page = client.post("/login", data={"username": new.username, "password": new.password,
+                                       "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
+    assert page.status_code == 200, page.text
+    return client
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.fixture
+def record(home: Settings, tmp_path: Path) -> tuple[str, str]:
+    import_file(home, write_jsonl(tmp_path / "a.jsonl", [person_bundle(1)]), dt.date(2026, 6, 30), NOW.date())
+    sealing_runs.run(home, NOW.date(), NOW)
+    with open_store(home).connect() as conn:
+        case_id, token = conn.execute(sa.select(cases.c.case_id, cases.c.subject)).one()
+    return case_id, token
+
+
+def test_login_page_is_chinese_by_default_and_english_on_request(home: Settings) -> None:
+    client = browser(home)
+    page = client.get("/")
+    assert page.url.path == "/login"
+    assert 'lang="zh-CN"' in page.text
+    assert "登录" in page.text
+    english = client.get("/lang/en", params={"next": "/login"})
+    assert 'lang="en"' in english.text
+    assert "Sign in" in english.text
+
+
+def test_a_refused_sign_in_says_so_beside_the_form_and_names_empty_fields(home: Settings) -> None:
+    client = browser(home)
+    empty = client.post("/login", data={"username": "", "password": ""})
+    assert empty.status_code == 422
+    assert 'id="username-error"' in empty.text
+    assert 'aria-invalid="true"' in empty.text
+    wrong = client.post("/login", data={"username": "nobody", "password": "wrong-password-123"})
+    assert wrong.status_code == 401
+    assert 'role="alert"' in wrong.text
+
+
+def test_apply_review_decide_through_the_pages(home: Settings, record: tuple[str, str]) -> None:
+    record_case, token = record
+    person = sign_in(home, "data_subject", subject=token)
+    mine = person.get("/me")
+    assert record_case in mine.text
+    applied = person.post("/me/apply", data={"csrf": csrf(mine.text), "records": record_case, "materials": "M-1"})
+    assert "您的申请已提交" in applied.text
+    with open_store(home).connect() as conn:
+        app_id = conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure == "application")).scalar_one()
+
+    clerk = sign_in(home, "clerk")
+    queue = clerk.get("/queue")
+    assert app_id in queue.text
+    page = clerk.get(f"/cases/{app_id}")
+    assert "审查材料" in page.text  # ReviewMaterials, in Chinese
+    reviewed = clerk.post(f"/cases/{app_id}/ReviewMaterials", data={"csrf": csrf(page.text)})
+    assert "已受理" in reviewed.text
+
+    approver = sign_in(home, "approver")
+    page = approver.get(f"/cases/{app_id}")
+    missing = approver.post(f"/cases/{app_id}/Decide", data={"csrf": csrf(page.text), "outcome": "seal"})
+    assert missing.status_code == 422  # no reasons: refused, shown beside the Decide form, nothing changed
+    assert 'id="error-Decide"' in missing.text
+    assert "已受理" in missing.text
+    decided = approver.post(f"/cases/{app_id}/Decide", data={
+        "csrf": csrf(page.text), "outcome": "seal", "reasons.rule": "cn.application.granted",
+        "reasons.citation": "刑事诉讼法第286条", "reasons.text": "材料齐全"})  # fmt: skip
+    assert decided.status_code == 200, decided.text
+    assert "已决定" in decided.text
+    assert "已封存" in person.get("/me").text
+
+
+def test_a_form_without_its_csrf_token_is_refused(home: Settings, record: tuple[str, str]) -> None:
+    record_case, token = record
+    person = sign_in(home, "data_subject", subject=token)
+    refused = person.post("/me/apply", data={"records": record_case, "materials": "M-1"})
+    assert refused.status_code == 403
+    with open_store(home).connect() as conn:
+        assert conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure == "application")).first() is None
