@@ -13,6 +13,7 @@ from sealkeeper.access.errors import GrantError, SelfApprovalError
 from sealkeeper.api.deps import AccountDep, NowDep, SettingsDep
 from sealkeeper.api.errors import ApiError
 from sealkeeper.services import access_history, judicial_access, monitoring
+from sealkeeper.services.sealed_records import APPROVED
 
 router = APIRouter(tags=["access"])
 
@@ -96,7 +97,7 @@ def approve(
         judicial_access.approve(settings, account, request_id, dt.timedelta(hours=body.valid_hours), now, delay)
     except Handled as exc:
         raise _mapped(exc) from None
-    return {"id": request_id, "state": judicial_access.APPROVED}
+    return {"id": request_id, "state": APPROVED}
 
 
 @router.post("/access-requests/{request_id}/deny", responses=NOT_FOUND)

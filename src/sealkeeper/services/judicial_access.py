@@ -93,11 +93,12 @@ def request_access(  # noqa: PLR0917 - who, what, why, for which case, when
     request_id = f"AR-{secrets.token_hex(8)}"
     ledger = open_ledger(settings)
     with transaction(open_store(settings)) as conn:
-        found = target(conn, record)  # an unknown record counts as sealed (a probe for one)
+        found = target(conn, record)
+        # An unknown record counts as sealed (a probe for one); the text sent is not logged (it is no known id).
         event: dict[str, Any] = {
             "type": "access.requested", "at": at.isoformat(), "request": request_id, "account": requester.id,
-            "roles": sorted(str(r) for r in requester.roles), "record": record, "case_number": case_number,
-            "sealed": found is None or found.sealed,
+            "roles": sorted(str(r) for r in requester.roles), "record": None if found is None else record,
+            "case_number": case_number, "sealed": found is None or found.sealed,
         }  # fmt: skip
         if found is None or not found.sealed:
             rules: tuple[str, ...] = ("record.unknown",) if found is None else ("record.not_sealed",)
@@ -118,7 +119,7 @@ def request_access(  # noqa: PLR0917 - who, what, why, for which case, when
                     case_number=case_number, state=PENDING, requested_at=utc(at),
                 ))  # fmt: skip
     if found is None:
-        raise UnknownRecordError(f"record: no sealed record {record}")
+        raise UnknownRecordError("record: no sealed record has that id")  # the text sent is not repeated
     if not guards_passed(rules):
         if rules == ("record.not_sealed",):
             raise RequestStateError(f"record: {record} is not sealed; no approval is needed to read it")

@@ -112,8 +112,10 @@ def test_a_denied_request_is_never_read_and_the_guards_hold_at_request_time(stor
     assert unlisted.value.rules == ("judicial.purpose_not_listed",)
     with pytest.raises(NotAllowedError):  # an approver is no judicial requester
         ja.request_access(home, a["approver"], story.records[0], "trial", CASE, T)
-    with pytest.raises(ja.UnknownRecordError):
-        ja.request_access(home, a["judge"], "SE-nothing", "trial", CASE, T)
+    with pytest.raises(ja.UnknownRecordError) as unknown:
+        ja.request_access(home, a["judge"], "SE-王五", "trial", CASE, T)
+    assert "王五" not in str(unknown.value)
+    assert "王五" not in json.dumps(events(home), ensure_ascii=False)  # an unknown id's text is not logged
     for bad in ("", "(2026)\x00号", "x" * 65):
         with pytest.raises(ja.AccessRequestError, match="case_number"):
             ja.request_access(home, a["judge"], story.records[0], "trial", bad, T)
