@@ -36,7 +36,7 @@ from sealkeeper.access.errors import GrantError, SelfApprovalError
 from sealkeeper.access.policy import DEFAULT_DENY
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.config import Settings
-from sealkeeper.errors import SealkeeperError
+from sealkeeper.errors import SealkeeperError, StoreError
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.sealed_records import APPROVED, confirmed_cases, record_facts, target
@@ -171,7 +171,9 @@ def _decide_step(  # noqa: PLR0917 - the approver's step on one request
                 reason = "self_approval" if approver.id == row.requester else "grant"
                 ledger.append(conn, {**event, "type": "access.approval_refused", "reason": reason})
             else:
-                conn.execute(sa.update(access_requests).where(access_requests.c.id == request_id).values(**values))
+                still = sa.and_(access_requests.c.id == request_id, access_requests.c.state == PENDING)
+                if conn.execute(sa.update(access_requests).where(still).values(**values)).rowcount != 1:
+                    raise StoreError(f"request: {request_id} was decided by someone else meanwhile")  # rolls back
                 ledger.append(conn, {**event, "type": f"access.{outcome}"})
     if not decision.allowed:
         raise refused(decision)
