@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from judicial_setup import CASE, CST, Story, T, check_proof, sealed_story
 from sealkeeper.access import NoticeDelay, SelfApprovalError
 from sealkeeper.auth import NotAllowedError
 from sealkeeper.config import Settings
+from sealkeeper.errors import StoreError
 from sealkeeper.services import judicial_access as ja
 from sealkeeper.services.access_history import my_access_history
 from sealkeeper.services.store_access import open_store
@@ -172,3 +174,28 @@ def test_bad_windows_and_delays_are_refused_before_anything_is_written(story: St
     assert len(events(home)) == before
     with pytest.raises(ja.UnknownAccessRequestError):
         ja.approve(home, a["approver"], "AR-0000000000000000", HOUR, T)
+
+
+def test_two_approvers_at_once_decide_a_request_once(story: Story) -> None:
+    home, a = story.home, story.accounts
+    request_id = ja.request_access(home, a["judge"], story.records[0], "trial", CASE, T)
+    start = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def decide(name: str) -> None:
+        start.wait()
+        try:
+            ja.approve(home, a[name], request_id, HOUR, T)
+            outcomes[name] = "approved"
+        except (ja.RequestStateError, StoreError) as exc:
+            outcomes[name] = type(exc).__name__
+
+    threads = [threading.Thread(target=decide, args=(name,)) for name in ("approver", "approver2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes.values()).count("approved") == 1, outcomes
+    [winner] = [name for name, outcome in outcomes.items() if outcome == "approved"]
+    assert ja.my_requests(home, a["judge"])[0]["approver"] == a[winner].id
+    assert len(events(home, "access.approved")) == 1
