@@ -45,6 +45,7 @@ lint: setup
 
 services:
 	scripts/test-services.sh
+	scripts/test-browser.sh
 
 unit: setup services
 	$(BIN)/pytest -q

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import click
 
 from sealkeeper.cli.context import settings
@@ -25,7 +28,12 @@ def serve(host: str, port: int) -> None:
 @click.option("--people", type=click.IntRange(20, 100_000), default=300, show_default=True)
 @click.option("--seed", type=int, default=2026, show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def demo(people: int, seed: int, fmt: str) -> None:
+@click.option("--source", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="import these bundles instead of synthesising people")  # fmt: skip
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), help="with --source: the day decisions are taken on"
+)
+def demo(people: int, seed: int, fmt: str, source: Path | None, as_of: dt.datetime | None) -> None:
     """Fill the current home (SEALKEEPER_HOME) with synthetic people, cases in every procedure state and one
     account per role; print the accounts (--format json: [{"role", "username", "password", "totp_secret"}])."""
     import json  # noqa: PLC0415 - only this command needs these
@@ -34,13 +42,13 @@ def demo(people: int, seed: int, fmt: str) -> None:
     from sealkeeper.cli.context import now  # noqa: PLC0415
     from sealkeeper.services.demo import build_demo  # noqa: PLC0415
 
-    report = build_demo(settings(), people, seed, now())
+    report = build_demo(settings(), people, seed, now(), source=source, as_of=as_of.date() if as_of else None)
     if fmt == "json":
         click.echo(json.dumps([asdict(a) for a in report.accounts], ensure_ascii=False, indent=2))
         return
     click.echo(f"demo home {settings().home}: {report.people} synthetic people")
     for what, case_id in report.cases.items():
         click.echo(f"  {case_id}  {what}")
-    click.echo("accounts (demo only; sign in with the password and the TOTP code of the secret):")
+    click.echo(f"accounts (demo only; also in {settings().home / 'demo-accounts.txt'}):")
     for a in report.accounts:
         click.echo(f"  {a.role:<20} {a.username:<14} {a.password}  TOTP {a.totp_secret}")

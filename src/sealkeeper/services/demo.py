@@ -8,6 +8,7 @@ procedures), so everything it makes is in the ledger like anything else.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,18 @@ class DemoAccount:
     totp_secret: str
 
 
+def write_accounts_note(settings: Settings, made: list[DemoAccount]) -> Path:
+    """``<home>/demo-accounts.txt`` (mode 0600): the demo's accounts, for `make run` to show again. A demo home
+    holds only synthetic people; a real home never has this file."""
+    path = settings.home / "demo-accounts.txt"
+    lines = ["DEMO ONLY — synthetic people; sign in with the password and the TOTP code of the secret", ""]
+    lines += [f"{a.role:<20} {a.username:<14} {a.password}  TOTP {a.totp_secret}" for a in made]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write("\n".join(lines) + "\n")
+    return path
+
+
 @dataclass(frozen=True)
 class DemoReport:
     people: int
@@ -56,15 +69,21 @@ def _record_cases(settings: Settings) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def build_demo(settings: Settings, people: int, seed: int, at: dt.datetime) -> DemoReport:
-    """Fill ``settings.home`` (initialised here if it is not yet) with a demo; ``at`` dates everything."""
+def build_demo(settings: Settings, people: int, seed: int, at: dt.datetime, *,
+               source: Path | None = None, as_of: dt.date | None = None) -> DemoReport:  # fmt: skip
+    """Fill ``settings.home`` (initialised here if it is not yet) with a demo; ``at`` dates everything. The people
+    come from ``source`` (bundles, decided on ``as_of``) or are synthesised (``people``, ``seed``)."""
     if not (settings.home / "sealkeeper.toml").exists():
         init_home(settings)
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "demo.jsonl"
-        with source.open("w", encoding="utf-8") as out:
-            write_bundles(generate(people, seed, as_of=at.date(), identities=True), out)
-        import_file(settings, source, at.date(), at.date())
+    if source is not None:
+        report = import_file(settings, source, as_of or at.date(), at.date())
+        people = report.bundles
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            made_source = Path(tmp) / "demo.jsonl"
+            with made_source.open("w", encoding="utf-8") as out:
+                write_bundles(generate(people, seed, as_of=at.date(), identities=True), out)
+            import_file(settings, made_source, at.date(), at.date())
     sealing_runs.run(settings, at.date(), at)
     made: list[DemoAccount] = []
     staff: dict[str, Account] = {}
@@ -83,6 +102,7 @@ def build_demo(settings: Settings, people: int, seed: int, at: dt.datetime) -> D
                                       subject=token)  # fmt: skip
         made.append(DemoAccount(str(AccessRole.SUBJECT), new.username, new.password, new.totp_secret))
         persons.append(new.account)
+    write_accounts_note(settings, made)
     return DemoReport(people, made, _procedures(settings, staff, persons, (unsealed, sealed), at))
 
 
