@@ -54,7 +54,8 @@ def adult_bundle() -> dict[str, Any]:
         "id": "WB-0001", "jurisdiction": "CN", "as_of": dt.date.today().isoformat(),  # noqa: DTZ011 - the server's day
         "person": {"birth_date": "1990-01-01", "name": "浏览器测试", "id_number": id_number(7, dt.date(1990, 1, 1))},
         "events": [
-            {"id": "e1", "type": "offense", "date": "2020-01-10", "offense": {"name": "盗窃罪", "statute": "刑法第264条"}},
+            {"id": "e1", "type": "offense", "date": "2020-01-10",
+             "offense": {"name": "盗窃罪", "statute": "刑法第264条"}},
             {"id": "e2", "type": "conviction", "date": "2020-05-01", "offense_ids": ["e1"],
              "sentence": {"kind": "criminal_detention", "months": 3}},
         ],
