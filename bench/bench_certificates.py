@@ -1,0 +1,266 @@
+"""Benchmark: criminal-record certificates over HTTP at a fixed rate, on SQLite and on PostgreSQL.
+
+For each backend a demo home is made: ``init``, ``--people`` synthetic people with identities imported, the
+automatic sealing run, a certificate officer with an API token (``services.accounts``). ``sealkeeper serve``
+(uvicorn) runs it in a subprocess on a free loopback port. This process then sends, open loop, at each rate:
+
+- baseline: ``GET /healthz`` at the same rate (the HTTP stack, the event loop and this client, no work);
+- certificates: ``POST /api/v1/certificates`` for a random person (by ID number: the blind-index lookup, the
+  access decision, the records and their sealing states, the name decrypted, Ed25519 signing, the document
+  stored and both ledger entries, one transaction each).
+
+Open loop: request i is sent at ``start + i / rate`` whether or not earlier ones came back (a pool of
+``--workers`` threads, each with a keep-alive httpx client), and its latency counts from that scheduled
+time, so a slow server cannot slow the arrivals down (while fewer than ``--workers`` are in flight).
+Errors (counted by kind): anything but a 2xx, no answer within 10 s, or not sent within 10 s of its
+scheduled time because every sender was busy (so an overloaded run still ends). The people asked for
+have no record that needs review (such a certificate is refused with 409 by design; that is not a load
+error). After the run the ledger is counted: every certificate answered 200 has its ``document.issued``.
+
+Prints, per backend and rate: sent, errors, p50/p99/max for both, and the ratio certificate p99 / healthz
+p99. The target (issue 6) is p99 <= 25 ms at 200 requests/s with zero errors. The machine is shared: compare
+ratios between runs. ``python bench/bench_certificates.py --seconds 60`` (shorter: ``--seconds 10``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import sqlalchemy as sa
+
+from sealkeeper.config import Settings, load_settings
+from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.services.importing import import_file
+from sealkeeper.services.records import find_subject, init_home
+from sealkeeper.services.store_access import close_all, open_store
+from sealkeeper.store.ledger_tables import ledger_entries
+from sealkeeper.store.tables import bundles, decisions
+from sealkeeper.synth.population import generate, write_bundles
+
+PG_URL = os.environ.get("SEALKEEPER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+TARGET_P99_MS = 25.0
+TIMEOUT = 10.0
+
+
+@dataclass
+class Result:
+    sent: int
+    errors: int
+    latencies_ms: list[float]
+    kinds: Counter[str]
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+@dataclass
+class Demo:
+    settings: Settings
+    env: dict[str, str]
+    token: str
+    id_numbers: list[str]
+
+
+@contextlib.contextmanager
+def database(backend: str, root: Path) -> Iterator[str]:
+    """A fresh database: a SQLite file in the home, or a PostgreSQL schema dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{root / 'home' / 'sealkeeper.db'}"
+        return
+    schema = f"sk_bench_{secrets.token_hex(6)}"
+    admin = sa.create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        close_all()
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+def make_demo(root: Path, url: str, people: int, seed: int) -> Demo:
+    env = {"SEALKEEPER_HOME": str(root / "home"), "SEALKEEPER_DATABASE_URL": url}
+    settings = load_settings(env)
+    init_home(settings)
+    now = dt.datetime.now(dt.UTC)
+    source = root / "people.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        write_bundles(generate(people, seed, as_of=now.date(), identities=True), out)
+    import_file(settings, source, now.date(), now.date())
+    sealing_runs.run(settings, now.date(), now)
+    op = accounts.LOCAL_OPERATOR
+    accounts.create_account(settings, op, "officer", ["certificate_officer"], now, jurisdictions=["CN"])
+    token = accounts.issue_api_token(settings, op, "officer", "bench", now, dt.timedelta(hours=2)).token
+    ids = [b["person"]["id_number"] for b in map(json.loads, source.read_text("utf-8").splitlines())]
+    return Demo(settings, env, token, certifiable(settings, ids))
+
+
+def certifiable(settings: Settings, ids: list[str]) -> list[str]:
+    """The people none of whose records needs review (their certificate is not blocked)."""
+    with open_store(settings).connect() as conn:
+        query = sa.select(bundles.c.token).join(decisions, decisions.c.bundle_id == bundles.c.id)
+        blocked = set(conn.execute(query.where(decisions.c.status == "needs_review")).scalars())
+    return [i for i in ids if find_subject(settings, i) not in blocked]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(demo: Demo) -> Iterator[str]:
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "sealkeeper"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, env={**os.environ, **demo.env}, stdout=subprocess.DEVNULL)  # noqa: S603
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("sealkeeper serve did not come up within 120 s")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class Sender:
+    """Open-loop sending from a thread pool: one keep-alive ``httpx.Client`` per worker thread."""
+
+    def __init__(self, base: str, token: str, workers: int) -> None:
+        self.base, self.headers = base, {"Authorization": f"Bearer {token}"}
+        self.local = threading.local()
+        self.pool = ThreadPoolExecutor(max_workers=workers)
+
+    def client(self) -> httpx.Client:
+        if not hasattr(self.local, "client"):
+            self.local.client = httpx.Client(base_url=self.base, headers=self.headers, timeout=TIMEOUT)
+        client: httpx.Client = self.local.client
+        return client
+
+    def run(self, rate: int, seconds: float, request: Callable[[httpx.Client], httpx.Response]) -> Result:
+        """Send ``rate`` requests a second for ``seconds``, request i at ``start + i / rate`` whether or not the
+        earlier ones came back; each latency counts from the scheduled time (no coordinated omission)."""
+        total = int(rate * seconds)
+        latencies: list[float] = []
+        failures: list[str] = []
+
+        def one(due: float) -> None:
+            if time.perf_counter() - due > TIMEOUT:  # waited for a free sender longer than a client would
+                failures.append("not sent within 10 s")
+                return
+            try:
+                status = request(self.client()).status_code
+            except httpx.HTTPError as exc:
+                failures.append(type(exc).__name__)
+                return
+            if 200 <= status < 300:
+                latencies.append((time.perf_counter() - due) * 1000)
+            else:
+                failures.append(f"HTTP {status}")
+
+        start = time.perf_counter() + 0.05
+        futures = []
+        for i in range(total):
+            due = start + i / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            futures.append(self.pool.submit(one, due))
+        wait(futures)
+        return Result(total, len(failures), latencies, Counter(failures))
+
+
+def measure(sender: Sender, demo: Demo, rate: int, seconds: float, rng: random.Random) -> tuple[Result, Result]:
+    sender.run(rate, 1.0, lambda c: c.get("/healthz"))  # warm the connections
+    health = sender.run(rate, seconds, lambda c: c.get("/healthz"))
+
+    def certificate(c: httpx.Client) -> httpx.Response:
+        body = {"id_number": rng.choice(demo.id_numbers), "purpose": "general"}
+        return c.post("/api/v1/certificates", json=body)
+
+    return health, sender.run(rate, seconds, certificate)
+
+
+def issued(settings: Settings) -> int:
+    with open_store(settings).connect() as conn:
+        rows = conn.execute(sa.select(ledger_entries.c.data)).scalars()
+        return sum(json.loads(bytes(d)).get("type") == "document.issued" for d in rows)
+
+
+def line(label: str, r: Result) -> str:
+    top = max(r.latencies_ms, default=float("nan"))
+    kinds = f"  ({', '.join(f'{k}: {n}' for k, n in r.kinds.most_common())})" if r.kinds else ""
+    return (f"  {label:<13} sent {r.sent:>6}  errors {r.errors:>5}  p50 {r.pct(0.5):8.1f} ms  p99 {r.pct(0.99):8.1f} ms"
+            f"  max {top:8.1f} ms{kinds}")  # fmt: skip
+
+
+def run_backend(backend: str, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="sk-bench-cert-") as tmp, database(backend, Path(tmp)) as url:
+        started = time.perf_counter()
+        demo = make_demo(Path(tmp), url, args.people, args.seed)
+        print(f"{backend}: demo home with {args.people} people ({len(demo.id_numbers)} certifiable) in "
+              f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
+        before = issued(demo.settings)
+        ok = 0
+        with server(demo) as base:
+            sender = Sender(base, demo.token, args.workers)
+            for rate in args.rates:
+                rng = random.Random(args.seed)  # noqa: S311 - which person to ask for, not a secret
+                health, certs = measure(sender, demo, rate, args.seconds, rng)
+                ok += certs.sent - certs.errors
+                ratio = certs.pct(0.99) / health.pct(0.99)
+                met = certs.pct(0.99) <= TARGET_P99_MS and certs.errors == 0
+                print(f" {backend} at {rate} requests/s for {args.seconds:g} s:")
+                print(line("healthz", health))
+                print(line("certificates", certs))
+                print(f"  ratio certificate p99 / healthz p99 = {ratio:.1f}x; target p99 <= {TARGET_P99_MS:g} ms, "
+                      f"0 errors: {'met' if met else 'NOT met'}", flush=True)  # fmt: skip
+        logged = issued(demo.settings) - before
+        print(f" {backend}: {ok} certificates answered 200, {logged} document.issued entries in the ledger"
+              f" ({'all logged' if logged == ok else 'MISMATCH'})", flush=True)  # fmt: skip
+        close_all()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--seconds", type=float, default=60.0, help="per rate and kind (issue 6: 60)")
+    parser.add_argument("--rates", type=lambda s: [int(r) for r in s.split(",")], default=[100, 200])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=64, help="sending threads (requests in flight at most)")
+    args = parser.parse_args()
+    for backend in args.backends.split(","):
+        run_backend(backend, args)
+
+
+if __name__ == "__main__":
+    main()
