@@ -10,7 +10,8 @@ in append order, not time order); an entry is parsed only when its bytes name an
 approver's decision on a sealed record counts as within "own cases": the approver acts on another's request.
 
 No duplicates: a flag is stored only when it has an entry behind it that no stored flag of the same kind and
-account already has. Scans are serialised on the ledger's head row, so two scans cannot both store one flag.
+account already has. The ledger is read without a lock (entries logged meanwhile wait for the next scan); the
+flags are stored under the ledger's head lock, so two scans cannot both store one flag.
 """
 
 from __future__ import annotations
@@ -121,23 +122,27 @@ def _stored_ids(conn: Connection) -> dict[tuple[str, str], set[str]]:
 def scan(
     settings: Settings, actor: Account, at: dt.datetime, thresholds: Thresholds | None = None
 ) -> list[dict[str, Any]]:
-    """Raise the flags of the window ending at ``at``; returns the flags stored by this scan."""
+    """Raise the flags of the window ending at ``at``; returns the flags stored by this scan.
+
+    Three transactions: the decision (logged, committed); reading the ledger (writers are not held up meanwhile);
+    storing the new flags under the ledger's head lock (the duplicate check and the inserts see one state)."""
     limits = thresholds or Thresholds()
-    ledger = open_ledger(settings)
-    stored: list[dict[str, Any]] = []
-    with transaction(open_store(settings)) as conn:
+    ledger, engine = open_ledger(settings), open_store(settings)
+    with transaction(engine) as conn:
         decision = _authorise(conn, ledger, actor, at)
-        if decision.allowed:
-            ledger_rows.lock_head(conn)  # one scan at a time: the check for duplicates holds until commit
-            entries = list(access_entries(conn))
-            found = raised_flags(entries, history(entries, at, limits.window), at, limits)
-            known = _stored_ids(conn)
-            for flag in found:
-                if set(flag.entry_ids) - known[flag.kind, flag.account]:
-                    stored.append(_store(conn, ledger, flag, actor, at))
-                    known[flag.kind, flag.account].update(flag.entry_ids)
     if not decision.allowed:
         raise refused(decision)
+    with transaction(engine) as conn:
+        entries = list(access_entries(conn))
+    found = raised_flags(entries, history(entries, at, limits.window), at, limits)
+    stored: list[dict[str, Any]] = []
+    with transaction(engine) as conn:
+        ledger_rows.lock_head(conn)  # one writer at a time: the check for duplicates holds until commit
+        known = _stored_ids(conn)
+        for flag in found:
+            if set(flag.entry_ids) - known[flag.kind, flag.account]:
+                stored.append(_store(conn, ledger, flag, actor, at))
+                known[flag.kind, flag.account].update(flag.entry_ids)
     return stored
 
 
