@@ -166,3 +166,38 @@ def test_a_sealed_records_case_gives_a_seal_decision_letter(client: TestClient, 
     issued = [e for e in ledger(home) if e["type"] == "document.issued"]
     assert [e["kind"] for e in issued] == ["seal_decision"]
     assert all(NAME not in json.dumps(e, ensure_ascii=False) for e in ledger(home))
+
+
+def test_a_refused_application_gives_the_person_a_refusal_letter(home: Settings, tmp_path: Path) -> None:
+    adult = two_records()
+    adult["id"], adult["person"]["id_number"] = "IT-0012", id_number(12, dt.date(2004, 1, 1))
+    adult["events"] = adult["events"][2:]  # the adult theft only: not sealed by the run
+    import_file(home, write_jsonl(tmp_path / "a.jsonl", [adult]), dt.date(2026, 6, 30), AT.date())
+    sealing_runs.run(home, AT.date(), AT)
+    with open_store(home).connect() as conn:
+        record_case, token = conn.execute(sa.select(cases.c.case_id, cases.c.subject)).one()
+    client = TestClient(create_app(home, clock=lambda: AT), raise_server_exceptions=False)
+    headers: dict[str, dict[str, str]] = {}
+    for role, subject in (("clerk", ""), ("approver", ""), ("data_subject", token)):
+        new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], AT, subject=subject,
+                                      jurisdictions=[] if subject else ["CN"])  # fmt: skip
+        body = {"username": new.username, "password": new.password, "totp": pyotp.TOTP(new.totp_secret).at(AT)}
+        headers[role] = {"Authorization": f"Bearer {client.post('/api/v1/session', json=body).json()['token']}"}
+    opening = {"procedure": "application", "records": [record_case], "materials": ["M-1"]}
+    application = client.post("/api/v1/cases", json=opening, headers=headers["data_subject"]).json()["case_id"]
+    assert client.post(f"/api/v1/cases/{application}/ReviewMaterials", json={}, headers=headers["clerk"]).is_success
+    reasons = [{"rule": "cn.adult.not_covered", "citation": "刑事诉讼法第286条", "text": "成年人犯罪记录不属封存范围"}]
+    decided = client.post(f"/api/v1/cases/{application}/Decide", json={"outcome": "refuse", "reasons": reasons},
+                          headers=headers["approver"])  # fmt: skip
+    assert decided.status_code == 200, decided.text
+    letter = client.get(f"/api/v1/cases/{application}/letter.pdf", headers=headers["data_subject"])
+    assert letter.status_code == 200, letter.text
+    text = pdf_text(letter.content)
+    assert "不予封存决定书" in text
+    assert "成年人犯罪记录不属封存范围" in text
+    assert "刑事诉讼法第286条" in text
+    assert NAME in text
+    code = re.search(r"验证码：([0-9A-Z-]{21})", text)
+    assert code is not None
+    assert client.get(f"/api/v1/verify/{code.group(1)}").json()["kind"] == "refusal"
+    assert client.get(f"/api/v1/cases/{record_case}/letter.pdf", headers=headers["data_subject"]).status_code == 409
