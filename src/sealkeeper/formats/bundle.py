@@ -35,6 +35,9 @@ from sealkeeper.model.record import (
 )
 
 _EVENT_TYPES = frozenset(t.value for t in EventType)
+#: value -> member: a dict look-up instead of the enum's __call__ (one per event, 100,000s per import)
+_EVENT_TYPE_OF = {t.value: t for t in EventType}
+_SENTENCE_KIND_OF = {k.value: k for k in SentenceKind}
 
 
 @cache
@@ -198,7 +201,7 @@ def _offense(raw: Mapping[str, Any]) -> Offense:
 
 def _sentence(raw: Mapping[str, Any]) -> Sentence:
     return Sentence(
-        kind=SentenceKind(raw["kind"]),
+        kind=_SENTENCE_KIND_OF[raw["kind"]],
         months=raw.get("months"),
         days=raw.get("days"),
         daily_rates=raw.get("daily_rates"),
@@ -214,7 +217,7 @@ def _event(bid: str, i: int, raw: Mapping[str, Any]) -> Event:
     penalty = raw.get("penalty")
     return Event(
         id=raw["id"],
-        type=EventType(raw["type"]),
+        type=_EVENT_TYPE_OF[raw["type"]],
         date=_date(bid, f"{where}.date", raw["date"]),
         offense=_offense(raw["offense"]) if "offense" in raw else None,
         offense_ids=tuple(raw.get("offense_ids", ())),

@@ -10,6 +10,7 @@ split off too, so that the stored legal facts carry no prose about the person.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -46,7 +47,7 @@ def id_check_character(first17: str) -> str:
     """The check character of an 18-digit resident ID (GB 11643-1999 §6.2, ISO 7064 MOD 11-2)."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise ValueError("the first 17 characters of an ID number must be digits")
-    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    return _CHECK[sum(map(operator.mul, map(int, first17), _WEIGHTS)) % 11]  # map: no Python frame per digit
 
 
 def normalise_id_number(text: str) -> str:
