@@ -9,7 +9,8 @@ Plaintext baseline: the very same pipeline, schema and rows, in a second fresh h
 by the identity (a ``Protector`` subclass): fields are stored as their UTF-8 bytes in the same columns, the
 "data key" is 32 zero bytes stored as itself, the blind index and the digests are unkeyed SHA-256. Only the
 cryptography differs, so the ratio encrypted / plaintext is its cost. Both run in the same process, on the
-same file, best of ``--runs``; the machines here are shared and noisy, so compare ratios between runs.
+same file, best of ``--runs``; the machines here are shared and noisy, so compare ratios between runs. Each
+import's CPU seconds (this process) are printed as well: on a shared machine they swing far less than wall time.
 
 Lookup by ID number (p50/p99 over ``--lookups`` random people), two ways:
   service:  ``services.records.find_subject`` per lookup, as ``sealkeeper person --id-number`` does
@@ -98,6 +99,7 @@ class Timed:
     seconds: float
     stages: dict[str, float]
     report: ImportReport
+    cpu: float = 0.0  # this process's CPU seconds: steadier than wall time when other work shares the cores
 
 
 def new_settings(root: Path, name: str) -> Settings:
@@ -117,16 +119,16 @@ def timed_import(settings: Settings, path: Path, profiler: cProfile.Profile | No
     def progress(stage: str) -> None:
         marks.append((stage, time.perf_counter()))
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if profiler is not None:
         profiler.enable()
     report = import_file(settings, path, AS_OF, AS_OF, progress=progress)
     if profiler is not None:
         profiler.disable()
-    end = time.perf_counter()
+    end, cpu = time.perf_counter(), time.process_time() - cpu
     ends = [t for _, t in marks[1:]] + [end]
     stages = {stage: t_end - t for (stage, t), t_end in zip(marks, ends, strict=True)}
-    return Timed(end - start, stages, report)
+    return Timed(end - start, stages, report, cpu)
 
 
 @contextmanager
@@ -200,6 +202,10 @@ def report(n: int, runs: int, plain: Timed, sealed: Timed, *, found: dict[str, t
         f"encrypted import   {sealed.seconds:8.2f} s  {sealed_rate:>10,.0f} people/s  "
         f"ratio {ratio:.2f} of plaintext (target >= {TARGET_RATIO:.2f}: {verdict(ratio >= TARGET_RATIO)}; "
         f">= {TARGET_RATE:,} people/s: {verdict(sealed_rate >= TARGET_RATE)})"
+    )
+    print(
+        f"CPU time (this process): plaintext {plain.cpu:.2f} s ({n / plain.cpu:,.0f} people per CPU-second), "
+        f"encrypted {sealed.cpu:.2f} s ({n / sealed.cpu:,.0f}), ratio {plain.cpu / sealed.cpu:.2f}"
     )
     print("stages          encrypted        plaintext")
     for stage in STAGES:
