@@ -49,6 +49,7 @@ LAZY = {
     "serve": "sealkeeper.cli.service_commands.serve", "migrate": f"{_STORE}.migrate",
     "demo": "sealkeeper.cli.service_commands.demo", "queue": "sealkeeper.cli.case_commands.queue_command",
     "case": "sealkeeper.cli.case_commands.case",
+    "stats": "sealkeeper.cli.stats_commands.stats",
 }  # fmt: skip
 
 

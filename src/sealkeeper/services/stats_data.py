@@ -1,0 +1,148 @@
+"""The rows the statistics count, read from the store: decided records (facts under tokens, no identity),
+application cases, and the policy simulation (the stored facts re-decided under each adult profile).
+
+Only what a release needs is read: the person key is the subject token (used to bound each person's
+contribution, never released), the region is the bundle's jurisdiction (bundle format 1 holds no court or
+region below it), the category is the Criminal Law chapter of the first offence a conviction names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from sealkeeper.formats.bundle import parse_bundle
+from sealkeeper.model.record import Bundle, EventType
+from sealkeeper.rules.cn_catalogue import Catalogue
+from sealkeeper.rules.cn_statute import StatuteParseError, parse_criminal_law_citation
+from sealkeeper.services import evaluation
+from sealkeeper.stats.queries import (
+    CASES,
+    CHAPTERS,
+    PROFILES,
+    ApplicationRow,
+    CoverageRow,
+    QuerySpec,
+    RecordRow,
+    Row,
+)
+from sealkeeper.store.procedure_tables import cases
+from sealkeeper.store.tables import bundles, decisions
+
+COVERING_RULE = "cn.adult.minor_crime_profile"  # the CN pack's rule that seals under an adult profile
+COVERING_STATUS = frozenset({"sealed", "eligible_on"})
+NON_CONVICTION = frozenset(
+    {EventType.NON_PROSECUTION, EventType.ACQUITTAL, EventType.DISMISSAL, EventType.CASE_WITHDRAWN}
+)
+_CHUNK = 50_000
+
+
+def _catalogue() -> Catalogue | None:
+    found = evaluation.pack_for("CN").extras.get("criminal_law")
+    return found if isinstance(found, Catalogue) else None
+
+
+def _chapter(events: dict[Any, dict[str, Any]], conviction: dict[str, Any], catalogue: Catalogue) -> str:
+    """The special-part chapter of the first offence a conviction names ("unknown" if none can be read)."""
+    first = next(iter(conviction.get("offense_ids", ())), None)
+    statute = (events.get(first) or {}).get("offense", {}).get("statute", "")
+    try:
+        ref = parse_criminal_law_citation(statute)
+    except StatuteParseError:
+        ref = None
+    entry = catalogue.lookup(ref) if ref is not None else None
+    return CHAPTERS.get(entry.chapter, "unknown") if entry is not None and entry.part == "special" else "unknown"
+
+
+def _category(facts: dict[str, Any], record_id: str, catalogue: Catalogue | None) -> str:
+    events = {e.get("id"): e for e in facts.get("events", ())}
+    event = events.get(record_id) or {}
+    kind = event.get("type")
+    if kind == "admin_penalty":
+        return "public_security_penalty"
+    if kind in NON_CONVICTION:
+        return "non_conviction"
+    if kind == "conviction" and catalogue is not None:
+        return _chapter(events, event, catalogue)
+    return "unknown"
+
+
+def record_rows(conn: Connection, with_category: bool) -> Iterator[RecordRow]:
+    """Every decided record, ordered by person, bundle and record (the order contribution bounding keeps)."""
+    catalogue = _catalogue() if with_category else None
+    columns = [bundles.c.token, bundles.c.id, bundles.c.jurisdiction, decisions.c.record_id, decisions.c.status,
+               decisions.c.date]  # fmt: skip
+    if with_category:
+        columns.append(bundles.c.facts)
+    query = (
+        sa.select(*columns)
+        .select_from(decisions.join(bundles, decisions.c.bundle_id == bundles.c.id))
+        .order_by(bundles.c.token, bundles.c.id, decisions.c.record_id)
+    )
+    facts_of: tuple[str, dict[str, Any]] = ("", {})
+    for row in conn.execute(query).yield_per(_CHUNK):
+        category = "unknown"
+        if with_category:
+            if facts_of[0] != row.id:
+                facts_of = (row.id, json.loads(row.facts))
+            category = _category(facts_of[1], row.record_id, catalogue)
+        year = row.date.year if row.date is not None else None
+        yield RecordRow(row.token, row.jurisdiction, category, row.status, year)
+
+
+def _day(value: object) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def application_rows(conn: Connection) -> Iterator[ApplicationRow]:
+    """Every application case: its outcome (seal, refuse, withdrawn, lapsed or pending) and, once decided, the
+    days from filing to decision."""
+    query = (
+        sa.select(cases.c.subject, cases.c.state, cases.c.opened_on, cases.c.body)
+        .where(cases.c.procedure == "application")
+        .order_by(cases.c.subject, cases.c.opened_on, cases.c.case_id)
+    )
+    for row in conn.execute(query):
+        body = json.loads(row.body)
+        outcome = body.get("outcome") or (row.state if row.state in {"withdrawn", "lapsed"} else "pending")
+        decided = _day(body.get("decided_on"))
+        days = (decided - row.opened_on).days if decided is not None and body.get("outcome") else None
+        yield ApplicationRow(row.subject, str(outcome), days)
+
+
+def coverage_rows(conn: Connection, as_of: dt.date) -> list[CoverageRow]:
+    """One row per convicted person (CN): the adult profiles under which one of their records would be sealed
+    or scheduled for sealing on ``as_of`` (the CN pack's profile rule deciding it)."""
+    owner: dict[str, str] = {}
+    population: list[Bundle] = []
+    query = sa.select(bundles.c.id, bundles.c.token, bundles.c.facts).where(bundles.c.jurisdiction == "CN")
+    for row in conn.execute(query.order_by(bundles.c.token, bundles.c.id)).yield_per(_CHUNK):
+        bundle = parse_bundle(json.loads(row.facts))
+        owner[bundle.id] = row.token
+        population.append(bundle)
+    convicted = {owner[b.id] for b in population if any(e.type == EventType.CONVICTION for e in b.events)}
+    covered: dict[str, set[str]] = defaultdict(set)
+    for profile in PROFILES:
+        result = evaluation.scan(population, evaluation.pack_for("CN", profile), as_of, time.perf_counter)
+        hits = result.decisions.filter(
+            (result.decisions["rule"] == COVERING_RULE) & result.decisions["status"].is_in(list(COVERING_STATUS))
+        )
+        for pid in hits["pid"].unique().to_list():
+            covered[owner[pid]].add(profile)
+    return [CoverageRow(person, frozenset(covered.get(person, ()))) for person in sorted(convicted)]
+
+
+def rows_for(conn: Connection, query: QuerySpec, as_of: dt.date) -> Iterator[Row]:
+    if query.name == "policy-coverage":
+        yield from coverage_rows(conn, as_of)
+    elif query.dataset == CASES:
+        yield from application_rows(conn)
+    else:
+        yield from record_rows(conn, with_category="category" in query.name)

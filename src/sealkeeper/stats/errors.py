@@ -1,0 +1,28 @@
+"""The statistics errors, in the one hierarchy (``sealkeeper.errors.SealkeeperError``)."""
+
+from __future__ import annotations
+
+from sealkeeper.errors import SealkeeperError
+
+
+class StatsError(SealkeeperError):
+    """A statistics request cannot be carried out; the message names the field or the party."""
+
+
+class BudgetExceededError(StatsError):
+    """A release would spend more privacy budget than is left: refused, nothing spent."""
+
+    def __init__(self, dataset: str, period: str, asked: str, remaining: str) -> None:
+        self.dataset, self.period, self.asked, self.remaining = dataset, period, asked, remaining
+        super().__init__(
+            f"privacy budget exceeded: dataset {dataset}, period {period}: the release asks for epsilon {asked} "
+            f"but only {remaining} remains; refused, nothing spent"
+        )
+
+
+class CiphertextRejectedError(StatsError):
+    """A party's encrypted contribution was refused (malformed, another key, wrong size, a second one)."""
+
+    def __init__(self, party: str, reason: str) -> None:
+        self.party, self.reason = party, reason
+        super().__init__(f"contribution of {party} rejected: {reason}")
