@@ -53,7 +53,6 @@ from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import Protector, open_protector
 from sealkeeper.services.signed_documents import DocumentNotFoundError, IssuedDocument
 from sealkeeper.services.store_access import open_store
-from sealkeeper.store import case_repository as cases_repo
 from sealkeeper.store import document_repository as docs
 from sealkeeper.store import repository as repo
 from sealkeeper.store.database import transaction
@@ -82,10 +81,11 @@ def _find(conn: Connection, protector: Protector, id_number: str | None, subject
     return next(iter(found.values()))
 
 
-def _status(case: RecordCase | None, row: Any) -> Status | None:
-    """The record's state for the certificate (None: the record does not appear at all)."""
+def _status(case: RecordCase | None, stored: str | None) -> Status | None:
+    """The record's state for the certificate (None: the record does not appear at all). ``stored``: the
+    stored decision's status; a record with none counts as one that needs review (it blocks)."""
     if case is None or case.state is SealingState.PENDING:
-        return None if row is None else Status(row.status)
+        return Status.NEEDS_REVIEW if stored is None else Status(stored)
     state = case.state
     if state is SealingState.CLOSED:
         return None
@@ -101,29 +101,30 @@ def _records(conn: Connection, protector: Protector, token: str, pack_id: str, d
     list[tuple[CertificateRecord, Decision]], dict[str, str]
 ]:  # fmt: skip
     """The person's records in the pack's jurisdiction with their states, and the labels printed for them."""
-    bundles = [b for b in repo.bundles_of(conn, token) if b.jurisdiction == pack_id]
-    stored = {(d.bundle_id, d.record_id): d for d in repo.decisions_of(conn, [b.id for b in bundles])}
-    cases = cases_repo.sealing_cases_of(conn, list(stored))
+    rows = docs.person_records(conn, token, pack_id)
+    facts = {row.id: row.facts for row in rows}
+    by_record = {(row.id, row.record_id): row for row in rows if row.record_id is not None}
     pack = load_pack(pack_id)
-    resolve = resolver_for(pack)
+    resolve, ref = resolver_for(pack), PackRef(pack.id, pack.version)
     out: list[tuple[CertificateRecord, Decision]] = []
     labels: dict[str, str] = {}
-    for row in bundles:
-        bundle = parse_bundle(json.loads(row.facts))
+    for bundle_id, text in facts.items():
+        bundle = parse_bundle(json.loads(text))
         for event in bundle.records():
-            case_row = cases.get((row.id, event.id))
-            case = case_codec.decode("sealing", case_row.body) if case_row is not None else None
-            status = _status(case if isinstance(case, RecordCase) else None, stored.get((row.id, event.id)))
+            row = by_record.get((bundle_id, event.id))
+            body = row.case_body if row is not None else None
+            case = case_codec.decode("sealing", body) if body is not None else None
+            case = case if isinstance(case, RecordCase) else None
+            status = _status(case, row.status if row is not None else None)
             if status is None:
                 continue
-            rid = case.record_id if isinstance(case, RecordCase) else "R-" + protector.keyed_digest(
-                f"{row.id}\x00{event.id}")[:16]  # fmt: skip
+            rid = (
+                case.record_id if case is not None else "R-" + protector.keyed_digest(f"{bundle_id}\x00{event.id}")[:16]
+            )
             categories = record_facts(bundle, event, resolve, bundle.as_of)["categories"]
             record = CertificateRecord(rid, event.type, categories if isinstance(categories, frozenset) else None)
             dated = status in (Status.SEALED, Status.ELIGIBLE_ON, Status.UNSEALED)
-            decision = Decision(status, day if dated else None, ("certificate.state",), PackRef(pack.id, pack.version),
-                                "", rid)  # fmt: skip
-            out.append((record, decision))
+            out.append((record, Decision(status, day if dated else None, ("certificate.state",), ref, "", rid)))
             offences = [bundle.event(i).offense for i in event.offense_ids]
             names = [o.name for o in offences if o is not None] or ([event.offense.name] if event.offense else [])
             labels[rid] = " ".join([event.date.isoformat(), "、".join(names)]).strip()

@@ -142,8 +142,8 @@ class Sealer:
 
 def open_person(conn: Connection, protector: Protector, token: str) -> tuple[Sealer, str]:
     """The person's sealer and their name, decrypted in memory for printing (only the name field is opened)."""
-    row = repo.identity_row(conn, token)
+    row = docs.identity_and_key(conn, token)
     if row is None or row.name is None:
         raise StoreError(f"subject {token}: no name is stored, so no document can be addressed")
-    key = person_key(conn, protector, token)
+    key = protector.data_key(token, row.kek_id, None if row.wrapped is None else bytes(row.wrapped))
     return Sealer(protector, token, key), protector.unseal(key, token, "name", row.version, bytes(row.name))

@@ -3,6 +3,9 @@
 A document is stored once under its verification code. Ed25519 signatures are deterministic, so the same
 document issued twice (the same certificate on the same day) has the same code and the same row: the second
 insert is a no-op (``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL), also when two requests race.
+
+Also the two reads a certificate makes of a person, each one query (they are on the request path of every
+certificate): their records with decisions and sealing cases, and their sealed name with their wrapped key.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from sealkeeper.store.procedure_tables import documents
+from sealkeeper.store.procedure_tables import cases, documents
+from sealkeeper.store.tables import bundles, data_keys, decisions, identities
 
 
 def store_document(  # noqa: PLR0917 - the columns of a row
@@ -30,3 +34,36 @@ def store_document(  # noqa: PLR0917 - the columns of a row
 def get_document(conn: Connection, code: str) -> Any:
     """The stored row of ``code`` (canonical printed form), or None."""
     return conn.execute(sa.select(documents).where(documents.c.code == code)).first()
+
+
+def person_records(conn: Connection, token: str, jurisdiction: str) -> list[Any]:
+    """What a certificate reads of one person, in one query: each stored decision of their bundles in
+    ``jurisdiction`` with the bundle's facts and the record's automatic-sealing case (columns ``case_body`` and
+    ``case_state``, None when the run has not reached it). Bundles without a decision come with None too."""
+    on_case = sa.and_(cases.c.procedure == "sealing", cases.c.bundle == decisions.c.bundle_id,
+                      cases.c.record == decisions.c.record_id)  # fmt: skip
+    joined = bundles.outerjoin(decisions, decisions.c.bundle_id == bundles.c.id).outerjoin(cases, on_case)
+    query = (
+        sa.select(
+            bundles.c.id,
+            bundles.c.facts,
+            decisions.c.record_id,
+            decisions.c.status,
+            cases.c.body.label("case_body"),
+            cases.c.state.label("case_state"),
+        )
+        .select_from(joined)
+        .where(bundles.c.token == token, bundles.c.jurisdiction == jurisdiction)
+        .order_by(bundles.c.id, decisions.c.record_id)
+    )
+    return list(conn.execute(query))
+
+
+def identity_and_key(conn: Connection, token: str) -> Any:
+    """The person's sealed name (and its version) and their wrapped data key, in one query (or None)."""
+    query = (
+        sa.select(identities.c.version, identities.c.name, data_keys.c.kek_id, data_keys.c.wrapped)
+        .select_from(identities.join(data_keys, data_keys.c.token == identities.c.token))
+        .where(identities.c.token == token)
+    )
+    return conn.execute(query).first()
