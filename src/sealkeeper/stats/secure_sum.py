@@ -43,17 +43,18 @@ def key_id(public: bytes) -> str:
     return hashlib.sha256(public).hexdigest()
 
 
-def _b64(data: bytes) -> str:
+def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _unb64(text: object, party: str) -> bytes:
+def unb64(text: object, what: str) -> bytes:
+    """Base64 text to bytes; StatsError naming ``what`` otherwise."""
     if not isinstance(text, str):
-        raise CiphertextRejectedError(party, "ciphertext: not a base64 text")
+        raise StatsError(f"{what}: not a base64 text")
     try:
         return base64.b64decode(text.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
-        raise CiphertextRejectedError(party, "ciphertext: not valid base64") from None
+        raise StatsError(f"{what}: not valid base64") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ class Envelope:
     ciphertext: bytes
 
     def json(self) -> dict[str, Any]:
-        return {"party": self.party, "key_id": self.key_id, "cells": self.cells, "ciphertext": _b64(self.ciphertext)}
+        return {"party": self.party, "key_id": self.key_id, "cells": self.cells, "ciphertext": b64(self.ciphertext)}
 
     @classmethod
     def from_json(cls, body: object) -> Envelope:
@@ -80,7 +81,11 @@ class Envelope:
             raise CiphertextRejectedError(party, "key_id: missing")
         if not isinstance(cells, int) or isinstance(cells, bool):
             raise CiphertextRejectedError(party, "cells: not an integer")
-        return cls(party, kid, cells, _unb64(body.get("ciphertext"), party))
+        try:
+            ciphertext = unb64(body.get("ciphertext"), "ciphertext")
+        except StatsError as exc:
+            raise CiphertextRejectedError(party, str(exc)) from None
+        return cls(party, kid, cells, ciphertext)
 
 
 def _public_context(public: bytes) -> ts.Context:
