@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import write_jsonl
 
-from sealkeeper.access import AccessRole, Account, CertificateError
+from sealkeeper.access import AccessRole, Account, CertificateBlockedError, CertificateError
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.config import Settings
 from sealkeeper.documents import CodeError
@@ -194,3 +194,22 @@ def test_no_name_or_id_number_in_the_ledger_or_the_documents(home: Settings, per
         assert b"IT-0007" in files  # the file is readable as bytes: the check below can fail
         assert NAME.encode() not in files
         assert ID_NUMBER.encode() not in files
+
+
+def test_a_record_that_needs_review_blocks_the_certificate_and_the_block_is_logged(
+    home: Settings, tmp_path: Path
+) -> None:
+    unclear = two_records()
+    unclear["id"], unclear["person"]["id_number"] = "IT-0009", id_number(9, dt.date(2004, 1, 1))
+    unclear["events"][0]["offense"]["statute"] = "刑法第999条"  # no such article: the engine asks a clerk
+    import_file(home, write_jsonl(tmp_path / "u.jsonl", [unclear]), dt.date(2026, 6, 30), AT.date())
+    sealing_runs.run(home, AT.date(), AT)
+    with pytest.raises(CertificateBlockedError) as blocked:
+        certificates.issue_certificate(
+            home, OFFICER, purpose="general", at=AT, id_number=id_number(9, dt.date(2004, 1, 1))
+        )
+    assert "RC-" in str(blocked.value)
+    kinds = [e["type"] for e in ledger(home)]
+    assert kinds[-2:] == ["access.decision", "certificate.blocked"]
+    with open_store(home).connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 0
