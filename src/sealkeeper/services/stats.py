@@ -16,23 +16,24 @@ import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sealkeeper.access import NO_RESOURCE, AccessDecision, AccessRequest, Account, Action, Context
 from sealkeeper.config import Settings
-from sealkeeper.services import stats_data
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import Ledger, open_ledger
 from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.stats import queries
 from sealkeeper.stats.budget import Budget, as_float, parse_epsilon, show
 from sealkeeper.stats.errors import BudgetExceededError, StatsError
-from sealkeeper.stats.release import Release, release_counts, with_shares
 from sealkeeper.store.database import transaction
 from sealkeeper.store.stats_tables import stats_budgets, stats_releases
+
+if TYPE_CHECKING:
+    from sealkeeper.stats.release import Release
 
 DEFAULT_TOTAL = parse_epsilon("10")  # per dataset and period until `sealkeeper stats budget --set` says otherwise
 DATASETS = (queries.RECORDS, queries.CASES)
@@ -95,6 +96,9 @@ def _authorise(conn: Connection, ledger: Ledger, account: Account | None, at: dt
 
 
 def _compute(conn: Connection, query: queries.QuerySpec, cost: int, at: dt.datetime) -> Release:
+    from sealkeeper.services import stats_data  # noqa: PLC0415 - the rules engine only for a release, not `budget`
+    from sealkeeper.stats.release import release_counts, with_shares  # noqa: PLC0415 - OpenDP likewise
+
     keys, counts = queries.counts(query, stats_data.rows_for(conn, query, at.date()), at.year)
     result = release_counts(query.name, keys, counts, query.sensitivity(at.year), cost)
     return with_shares(result, queries.CONVICTED) if query.name == "policy-coverage" else result
@@ -143,7 +147,7 @@ def release(settings: Settings, query_name: str, epsilon: str, at: dt.datetime, 
             result = _release(conn, ledger, query, cost, period=when, at=at, actor=actor)
     if decision is not None and not decision.allowed:
         raise refused(decision)
-    if not isinstance(result, Release):
+    if result is None or isinstance(result, BudgetExceededError):
         raise result or StatsError("the release was not made")
     return result
 
