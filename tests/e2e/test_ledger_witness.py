@@ -126,7 +126,8 @@ def test_proofs_and_entries_check_out_with_the_public_key_alone(log_home: tuple[
     assert set(consistency) == {"from", "to", "hashes"}
     merkle.verify_consistency(12, 15, body.root, later.root, [bytes.fromhex(h) for h in consistency["hashes"]])
     trail = json.loads(run(home, "ledger", "trail", "--token", "sperson").stdout)
-    assert len(trail["entries"]) == 14  # every appended entry names the person; init's own does not
+    assert len(trail["entries"]) == 15  # every appended entry names the person (init's own does not) ...
+    assert trail["entries"][-1]["event"]["type"] == "trail.viewed"  # ... and this viewing, logged before it
 
 
 def test_verify_names_the_altered_entry(log_home: tuple[Path, str]) -> None:

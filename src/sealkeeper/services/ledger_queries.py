@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from sealkeeper.config import Settings
@@ -16,7 +17,7 @@ from sealkeeper.ledger.errors import LedgerError, NoteError, TamperedError
 from sealkeeper.ledger.merkle import consistency_proof, inclusion_proof, leaf_hash, verify_inclusion
 from sealkeeper.ledger.note import parse_note, verify_note
 from sealkeeper.ledger.sm2_note import Sm2Verifier
-from sealkeeper.ledger.tree import unpack_frontier
+from sealkeeper.ledger.tree import frontier_root, unpack_frontier
 from sealkeeper.services.ledger import Ledger, fetcher, open_ledger
 from sealkeeper.services.ledger_keys import parse_log_key
 from sealkeeper.services.store_access import open_store
@@ -105,30 +106,48 @@ def verify(settings: Settings, key: str | Sequence[str] | None = None, chunk: in
     given = [parse_log_key(k) for k in keys] if keys else open_ledger(settings).keys.verifiers
     verifiers = [v for v in given if not isinstance(v, Sm2Verifier)]
     from_first = [v for v in given if isinstance(v, Sm2Verifier)]
-    auditor = Auditor()
-    with transaction(open_store(settings)) as conn:
-        while rows := repo.entries_from(conn, auditor.size, chunk):
-            auditor.entries(rows)
+    auditor, checked = Auditor(STRIP), 0
+    with transaction(open_store(settings)) as conn:  # one snapshot: every check sees the same log
+        fetch = partial(repo.strips, conn)
+        marks = _stored_checkpoints(conn)
+        mark = next(marks, None)
+        while True:  # entries in chunks, stopping at each checkpoint's size to check it there
+            stop = auditor.size + chunk
+            if mark is not None and auditor.size < mark[0] < stop:
+                stop = mark[0]
+            rows = repo.entries_from(conn, auditor.size, stop - auditor.size)
+            auditor.entries(rows, fetch)
+            while mark is not None and mark[0] == auditor.size:
+                auditor.checkpoint(*mark, verifiers, from_first=from_first, fetch=fetch)
+                checked, mark = checked + 1, next(marks, None)
+            if not rows:
+                break
         current = repo.head(conn)
         if current.size != auditor.size:
             raise TamperedError(f"the head says {current.size} entries, the log holds {auditor.size}", auditor.size)
-        strips = auditor.strips(repo.all_strips(conn), STRIP)
-        if unpack_frontier(current.size, current.frontier) != auditor.tree.frontier:
+        strips = auditor.finish(fetch, repo.strip_counts(conn))
+        if unpack_frontier(current.size, current.frontier) != auditor.frontier:
             raise TamperedError("the head's frontier does not match the entries")
-        checkpoints = repo.checkpoints(conn)
-        for row in checkpoints:
-            auditor.checkpoint(int(row.size), bytes(row.root), str(row.note), verifiers, from_first=from_first)
-        cosigned = repo.cosignatures(conn)
-        by_size = {int(row.size): str(row.note) for row in checkpoints}
+        if mark is not None:  # a checkpoint beyond the entries: refused with its size
+            auditor.checkpoint(*mark, verifiers, from_first=from_first, fetch=fetch)
+        cosigned = repo.cosignatures_with_notes(conn)
         for row in cosigned:
-            _check_cosignature(by_size[int(row.size)], str(row.verifier), str(row.line), int(row.size))
+            _check_cosignature(str(row.note), str(row.verifier), str(row.line), int(row.size))
     return {
         "entries": auditor.size,
         "node_strips": strips,
-        "checkpoints": len(checkpoints),
+        "checkpoints": checked,
         "cosignatures": len(cosigned),
-        "root": auditor.tree.root().hex(),
+        "root": frontier_root(auditor.size, auditor.frontier).hex(),
     }
+
+
+def _stored_checkpoints(conn: Any, chunk: int = 1_000) -> Iterator[tuple[int, bytes, str]]:
+    """(size, root, note) of every stored checkpoint in size order, read ``chunk`` at a time."""
+    after = 0
+    while rows := repo.checkpoints_after(conn, after, chunk):
+        yield from ((int(row.size), bytes(row.root), str(row.note)) for row in rows)
+        after = int(rows[-1].size)
 
 
 def _check_cosignature(note: str, witness_key: str, line: str, size: int) -> None:

@@ -11,7 +11,7 @@ one ``executemany`` on both.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from itertools import accumulate, repeat
 from operator import lshift, or_
 from typing import Any, NamedTuple
@@ -167,24 +167,19 @@ def entries_from(conn: Connection, start: int, limit: int) -> list[tuple[int, by
     return [(int(r.idx), bytes(r.data)) for r in conn.execute(query)]
 
 
-def all_strips(conn: Connection, chunk: int = 2_000) -> Iterator[tuple[int, int, bytes]]:
-    """Every stored strip (level, strip number, packed hashes), in key order, read in chunks."""
-    after = -1
+def strips(conn: Connection, level: int, first: int, last: int) -> dict[int, bytes]:
+    """The stored strips ``first``..``last`` (strip numbers) of one level, by strip number."""
+    low, high = node_key(level, first * STRIP), node_key(level, last * STRIP)
+    query = sa.select(ledger_nodes.c.id, ledger_nodes.c.hashes).where(ledger_nodes.c.id.between(low, high))
     mask = (1 << NODE_LEVEL_SHIFT) - 1
-    while True:
-        query = (
-            sa.select(ledger_nodes.c.id, ledger_nodes.c.hashes)
-            .where(ledger_nodes.c.id > after)
-            .order_by(ledger_nodes.c.id)
-            .limit(chunk)
-        )
-        rows = list(conn.execute(query))
-        for r in rows:
-            key = int(r.id)
-            yield key >> NODE_LEVEL_SHIFT, key & mask, bytes(r.hashes)
-        if len(rows) < chunk:
-            return
-        after = int(rows[-1].id)
+    return {int(r.id) & mask: bytes(r.hashes) for r in conn.execute(query)}
+
+
+def strip_counts(conn: Connection) -> dict[int, int]:
+    """How many strips each level has stored."""
+    level = ledger_nodes.c.id.op(">>")(sa.literal_column(str(NODE_LEVEL_SHIFT)))  # one expression for GROUP BY
+    query = sa.select(level, sa.func.count()).group_by(level)
+    return {int(lv): int(count) for lv, count in conn.execute(query)}
 
 
 _SUBJECT_KEY = b'"subject_commitment":"'
@@ -230,6 +225,19 @@ def latest_checkpoint(conn: Connection) -> Any:
 
 def checkpoints(conn: Connection) -> list[Any]:
     return list(conn.execute(sa.select(ledger_checkpoints).order_by(ledger_checkpoints.c.size)))
+
+
+def checkpoints_after(conn: Connection, after: int, limit: int) -> list[Any]:
+    """Up to ``limit`` checkpoints of sizes above ``after``, in size order."""
+    query = sa.select(ledger_checkpoints).where(ledger_checkpoints.c.size > after)
+    return list(conn.execute(query.order_by(ledger_checkpoints.c.size).limit(limit)))
+
+
+def cosignatures_with_notes(conn: Connection) -> list[Any]:
+    """Every cosignature (size, verifier, line) with the note of the checkpoint it cosigns."""
+    cos, cps = ledger_cosignatures, ledger_checkpoints
+    query = sa.select(cos.c.size, cos.c.verifier, cos.c.line, cps.c.note).join(cps, cps.c.size == cos.c.size)
+    return list(conn.execute(query.order_by(cos.c.size, cos.c.witness)))
 
 
 def add_checkpoint(conn: Connection, size: int, root: bytes, note: str) -> None:
