@@ -109,13 +109,26 @@ def check_counts(counts: Sequence[int], cells: int, party: str) -> list[int]:
     return out
 
 
-def encrypt(public: bytes, party: str, counts: Sequence[int]) -> Envelope:
+@dataclass(frozen=True, slots=True)
+class PublicKey:
+    """The round's public context as an agency holds it: loaded once, used for its encryption."""
+
+    context: ts.Context
+    key_id: str
+
+    @classmethod
+    def load(cls, public: bytes) -> PublicKey:
+        return cls(_public_context(public), key_id(public))
+
+
+def encrypt(public: bytes | PublicKey, party: str, counts: Sequence[int]) -> Envelope:
     """An agency's envelope: its counts encrypted under the authority's public key (never the plaintext)."""
     if not 0 < len(counts) <= POLY_MODULUS_DEGREE:
         raise StatsError(f"{party}: 1 to {POLY_MODULUS_DEGREE} cells per round")
     values = check_counts(counts, len(counts), party)
-    vector = ts.bfv_vector(_public_context(public), values)
-    return Envelope(party, key_id(public), len(values), vector.serialize())
+    key = public if isinstance(public, PublicKey) else PublicKey.load(public)
+    vector = ts.bfv_vector(key.context, values)
+    return Envelope(party, key.key_id, len(values), vector.serialize())
 
 
 class Aggregator:
