@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 
 from sealkeeper.api.deps import SettingsDep
@@ -52,7 +52,5 @@ def consistency(settings: SettingsDep, first: int = Query(alias="from", ge=1, le
 
 
 @router.get("/entries/{index}", response_class=PlainTextResponse)
-def entry(settings: SettingsDep, index: int) -> str:
-    if index < 0:
-        raise ApiError(422, "index: not negative")
+def entry(settings: SettingsDep, index: Annotated[int, Path(ge=0, le=2**62)]) -> str:
     return ledger_queries.entry(settings, index) + "\n"

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, Field
 
-from sealkeeper.adapters import case_codec
 from sealkeeper.api.deps import AccountDep, NowDep, SettingsDep
 from sealkeeper.api.errors import ApiError
 from sealkeeper.services import procedure_service as service
@@ -41,17 +40,10 @@ class OpenCase(BaseModel):
     case_number: str = Field(default="", max_length=64, description="unsealing: the requester's own case number")
 
 
-def _view(case: Any) -> dict[str, Any]:
-    body, _ = case_codec.encode(case)
-    import json  # noqa: PLC0415 - only here
-
-    return {"procedure": case.PROCEDURE, **json.loads(body)}
-
-
 @router.post("/cases", status_code=201, responses={403: {"description": "refused by the policy (logged)"}})
 def open_case(body: OpenCase, account: AccountDep, settings: SettingsDep, now: NowDep) -> dict[str, Any]:
     fields = body.model_dump(exclude={"procedure"}, exclude_none=True)
-    return _view(service.open_case(settings, account, body.procedure, fields, now))
+    return service.view(service.open_case(settings, account, body.procedure, fields, now))
 
 
 @router.post("/cases/{case_id}/{command}", responses={409: {"description": "the procedure refuses the command"}})
@@ -59,7 +51,7 @@ def take_step(case_id: CasePath, command: CommandPath, body: dict[str, Any], *, 
               settings: SettingsDep, now: NowDep) -> dict[str, Any]:  # fmt: skip
     """Take a step (``ReviewMaterials``, ``Decide``, ``Vote``, ``SendNotice``, ``Withdraw``, ``Escalate``…)."""
     try:
-        return _view(service.take_step(settings, account, case_id, command, body, at=now))
+        return service.view(service.take_step(settings, account, case_id, command, body, at=now))
     except service.CaseNotFoundError as exc:
         raise ApiError(404, str(exc)) from None
 

@@ -110,11 +110,10 @@ def case_show(case_id: str) -> None:
 @click.option("--json", "text", help='the fields, e.g. {"records": ["SE-…"], "materials": ["M-1"]}')
 def case_open(procedure: str, text: str | None) -> None:
     """Open a procedure: application, objection, correction, deletion, complaint or unsealing."""
-    from sealkeeper.adapters import case_codec  # noqa: PLC0415
     from sealkeeper.services import procedure_service  # noqa: PLC0415
 
     opened = procedure_service.open_case(settings(), _acting_account(), procedure, _body(text), now())
-    _echo(json.loads(case_codec.encode(opened)[0]))
+    _echo(procedure_service.view(opened))
 
 
 @case.command("step")
@@ -123,8 +122,7 @@ def case_open(procedure: str, text: str | None) -> None:
 @click.option("--json", "text", help='the fields of the command, e.g. {"outcome": "seal", "reasons": [...]}')
 def case_step(case_id: str, command: str, text: str | None) -> None:
     """Take a step in a case: ReviewMaterials, Decide, Vote, SendNotice, Withdraw, Escalate…"""
-    from sealkeeper.adapters import case_codec  # noqa: PLC0415
     from sealkeeper.services import procedure_service  # noqa: PLC0415
 
     moved = procedure_service.take_step(settings(), _acting_account(), case_id, command, _body(text), at=now())
-    _echo(json.loads(case_codec.encode(moved)[0]))
+    _echo(procedure_service.view(moved))

@@ -17,6 +17,7 @@ staff step.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -65,6 +66,28 @@ def commands_of(procedure: str) -> dict[str, type[Any]]:
         raise InputError(f"procedure: one of {', '.join(sorted(case_codec.CASE_TYPES))}")
     found = {command.__name__: command for _, command in cls.MACHINE.steps}
     return {**found, **_COMMON}
+
+
+def view(case: Case) -> dict[str, Any]:
+    """A case as the API and the pages show it: the stored body (no reason's free text) and its procedure."""
+    body, _ = case_codec.encode(case)
+    return {"procedure": case.PROCEDURE, **json.loads(body)}
+
+
+def procedures() -> tuple[str, ...]:
+    return tuple(case_codec.CASE_TYPES)
+
+
+def state_names(procedure: str) -> tuple[str, ...]:
+    return tuple(str(s.value) for s in case_codec.state_type(procedure))
+
+
+def allowed_commands(procedure: str, state: str) -> dict[str, type[Any]]:
+    """The commands the procedure's table accepts in ``state`` (by name), for forms and help."""
+    machine = case_codec.CASE_TYPES[procedure].MACHINE
+    known = commands_of(procedure)
+    names = machine.commands(case_codec.state_type(procedure)(state))
+    return {name: known[name] for name in names if name in known}
 
 
 def parse_command(procedure: str, name: str, body: Mapping[str, Any]) -> object:
@@ -263,8 +286,6 @@ def take_step(settings: Settings, account: Account, case_id: str, name: str, bod
 
 def cases_of_subject(settings: Settings, account: Account, at: dt.datetime) -> list[dict[str, Any]]:
     """The person's own cases (record cases and procedures) as stored, without narrative (read_own_records)."""
-    import json  # noqa: PLC0415 - only here
-
     resource = Resource(sealed=False, subject=account.subject)
     with transaction(open_store(settings)) as conn:
         request = AccessRequest(account, Action.READ_OWN_RECORDS, resource, Context(at))

@@ -29,19 +29,6 @@ def get_cases(conn: Connection, case_ids: Sequence[str]) -> dict[str, Row[Any]]:
     return out
 
 
-def sealing_cases_of(conn: Connection, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], Row[Any]]:
-    """(bundle id, record id) -> the row of that record's automatic-sealing case, for the keys that have one."""
-    out: dict[tuple[str, str], Row[Any]] = {}
-    bundles = sorted({bundle for bundle, _ in keys})
-    wanted = set(keys)
-    for chunk in _chunks(bundles):
-        query = sa.select(cases).where(cases.c.procedure == "sealing", cases.c.bundle.in_(chunk))
-        for row in conn.execute(query):
-            if (row.bundle, row.record) in wanted:
-                out[row.bundle, row.record] = row
-    return out
-
-
 def cases_where(conn: Connection, *, procedure: str | None = None, subject: str | None = None,
                 states: Sequence[str] = (), limit: int = 500) -> list[Row[Any]]:  # fmt: skip
     query = sa.select(cases)
@@ -72,11 +59,11 @@ def update_cases(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
 def changed_decisions(conn: Connection, after: tuple[str, str], limit: int) -> list[Row[Any]]:
     """Stored decisions after the key ``after`` (bundle, record) whose sealing case is missing or has applied
     another decision (input hash), in key order: the incremental part of the daily run."""
+    # only sealing cases have a bundle and record: joining on those two alone lets the (bundle, record) index
+    # answer the join (with the procedure in it, SQLite chose the procedure index and scanned every case)
     joined = decisions.join(bundles, bundles.c.id == decisions.c.bundle_id).outerjoin(
-        cases,
-        sa.and_(cases.c.procedure == "sealing", cases.c.bundle == decisions.c.bundle_id,
-                cases.c.record == decisions.c.record_id),
-    )  # fmt: skip
+        cases, sa.and_(cases.c.bundle == decisions.c.bundle_id, cases.c.record == decisions.c.record_id)
+    )
     key = sa.tuple_(decisions.c.bundle_id, decisions.c.record_id)
     query = (
         sa.select(decisions, bundles.c.token, cases.c.case_id)

@@ -13,7 +13,6 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sealkeeper.access import AccessRole, Account
-from sealkeeper.adapters import case_codec
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import casework, procedure_service, sign_in
 from sealkeeper.web.forms import body_from_form, fields_of
@@ -117,15 +116,9 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
         return render(request, "error.html", 404, account=account, message=f"case_id: no case {case_id}")
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=str(exc))
-    commands = procedure_service.commands_of(case["procedure"])
-    machine = case_codec.CASE_TYPES[case["procedure"]].MACHINE
-    allowed = [name for name in machine.commands(_state(case["procedure"], case["state"])) if name in commands]
-    forms = [(name, fields_of(commands[name])) for name in allowed]
+    allowed = procedure_service.allowed_commands(case["procedure"], case["state"])
+    forms = [(name, fields_of(command)) for name, command in allowed.items()]
     return render(request, "case.html", status, account=account, case=case, forms=forms, **extra)
-
-
-def _state(procedure: str, value: str) -> Any:
-    return case_codec.state_type(procedure)(value)
 
 
 @router.get("/cases/{case_id}")
