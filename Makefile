@@ -13,6 +13,7 @@ export UV_LINK_MODE := copy
 PEOPLE ?= 20000
 SEED ?= 2026
 AS_OF ?= 2026-06-30
+PORT ?= 8631
 SEALKEEPER_HOME ?= $(CURDIR)/.sealkeeper-home
 
 .PHONY: run test lint unit bench setup services clean
@@ -28,14 +29,17 @@ $(BIN)/sealkeeper: $(UV) pyproject.toml uv.lock
 setup: $(BIN)/sealkeeper
 
 ## make run: synthesise a population, keep it in the protected store (SQLite in $(SEALKEEPER_HOME);
-## identities encrypted, every decision in the ledger), run the automatic sealing scan, print the summary.
+## identities encrypted, every decision in the ledger), print the sealing scan, then serve the web pages and the
+## API on 127.0.0.1:$(PORT) with demo accounts for every role (made once, with the home; printed every time).
 run: setup
-	@mkdir -p $(SEALKEEPER_HOME)
 	$(BIN)/sealkeeper synth --people $(PEOPLE) --seed $(SEED) --as-of $(AS_OF) --identities --out $(CURDIR)/.population.jsonl
-	@test -f $(SEALKEEPER_HOME)/sealkeeper.toml || SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper init
-	@SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper migrate
+	@test ! -f $(SEALKEEPER_HOME)/sealkeeper.toml || SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper migrate
+	@test -f $(SEALKEEPER_HOME)/demo-accounts.txt || SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper demo --source $(CURDIR)/.population.jsonl --as-of $(AS_OF) >/dev/null
 	SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper import $(CURDIR)/.population.jsonl --as-of $(AS_OF)
 	$(BIN)/sealkeeper scan $(CURDIR)/.population.jsonl --as-of $(AS_OF)
+	@cat $(SEALKEEPER_HOME)/demo-accounts.txt
+	@echo "sealkeeper is at http://127.0.0.1:$(PORT)/  (API /api/v1, OpenAPI /openapi.json; Ctrl-C stops it)"
+	@SEALKEEPER_HOME=$(SEALKEEPER_HOME) $(BIN)/sealkeeper serve --host 127.0.0.1 --port $(PORT)
 
 lint: setup
 	$(BIN)/ruff check src tests bench
