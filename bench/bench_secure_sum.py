@@ -179,8 +179,10 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--dp-cells", type=int, default=1000)
     parser.add_argument("--skip-dp", action="store_true")
+    parser.add_argument("--skip-he", action="store_true")
     args = parser.parse_args()
-    secure_sum(args)
+    if not args.skip_he:
+        secure_sum(args)
     if not args.skip_dp:
         dp_release(args)
 

@@ -195,9 +195,20 @@ def bounded(rows: Iterable[Row], bound: int) -> list[Row]:
 
 
 def counts(query: QuerySpec, rows: Iterable[Row], last_year: int) -> tuple[tuple[str, ...], list[int]]:
-    """The exact counts per cell (before noise), in the query's cell order; rows out of range are left out."""
+    """The exact counts per cell (before noise), in the query's cell order; rows out of range are left out.
+    Each person's first ``query.bound`` rows are counted (as ``bounded``), in one pass."""
     keys = query.keys(last_year)
-    tally: Counter[str] = Counter()
-    for row in bounded(rows, query.bound):
-        tally.update(query.cells_of(row))
-    return keys, [tally.get(key, 0) for key in keys]
+    index = {key: i for i, key in enumerate(keys)}
+    out = [0] * len(keys)
+    seen: dict[str, int] = {}
+    bound, cells_of = query.bound, query.cells_of
+    for row in rows:
+        n = seen.get(row.person, 0)
+        if n >= bound:
+            continue
+        seen[row.person] = n + 1
+        for cell in cells_of(row):
+            i = index.get(cell)
+            if i is not None:
+                out[i] += 1
+    return keys, out

@@ -67,3 +67,17 @@ def test_policy_coverage_counts_each_profile_and_the_convicted() -> None:
 
 def test_the_issue_names_are_there() -> None:
     assert {"sealed-by-year", "outcomes-by-category", "policy-coverage"} <= set(queries.QUERIES)
+
+
+@given(rows)
+def test_counting_in_one_pass_agrees_with_bounding_then_counting(data: list[RecordRow]) -> None:
+    for spec in queries.QUERIES.values():
+        if spec.dataset != queries.RECORDS or spec.name == "policy-coverage":
+            continue
+        keys, counts = queries.counts(spec, data, 2026)
+        expected = dict.fromkeys(keys, 0)
+        for row in queries.bounded(data, spec.bound):
+            for cell in spec.cells_of(row):
+                if cell in expected:
+                    expected[cell] += 1
+        assert counts == list(expected.values())
