@@ -81,7 +81,7 @@ def _find(conn: Connection, protector: Protector, id_number: str | None, subject
     return next(iter(found.values()))
 
 
-def _status(case: RecordCase | None, stored: str | None) -> Status | None:
+def certificate_status(case: RecordCase | None, stored: str | None) -> Status | None:
     """The record's state for the certificate (None: the record does not appear at all). ``stored``: the
     stored decision's status; a record with none counts as one that needs review (it blocks)."""
     if case is None or case.state is SealingState.PENDING:
@@ -115,7 +115,7 @@ def _records(conn: Connection, protector: Protector, token: str, pack_id: str, d
             body = row.case_body if row is not None else None
             case = case_codec.decode("sealing", body) if body is not None else None
             case = case if isinstance(case, RecordCase) else None
-            status = _status(case, row.status if row is not None else None)
+            status = certificate_status(case, row.status if row is not None else None)
             if status is None:
                 continue
             rid = (
