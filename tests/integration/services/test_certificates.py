@@ -20,13 +20,13 @@ from sealkeeper.access import AccessRole, Account, CertificateBlockedError, Cert
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.config import Settings
 from sealkeeper.documents import CodeError
-from sealkeeper.services import certificates, sealing_runs
+from sealkeeper.services import certificates, letters, procedure_service, sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import find_subject
 from sealkeeper.services.signed_documents import DocumentNotFoundError
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.ledger_tables import ledger_entries
-from sealkeeper.store.procedure_tables import documents
+from sealkeeper.store.procedure_tables import cases, documents
 from sealkeeper.synth.identity import id_number
 
 AT = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -213,3 +213,25 @@ def test_a_record_that_needs_review_blocks_the_certificate_and_the_block_is_logg
     assert kinds[-2:] == ["access.decision", "certificate.blocked"]
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 0
+
+
+def test_a_granted_unsealing_gives_an_unsealing_notice_and_the_record_shows_again(home: Settings, person: str) -> None:
+    with open_store(home).connect() as conn:
+        sealed = conn.execute(sa.select(cases.c.case_id).where(cases.c.state == "sealed")).scalar_one()
+    judge = Account("acct-judge", frozenset({AccessRole.JUDICIAL}), "", frozenset({"CN"}))
+    approver = Account("acct-approver", frozenset({AccessRole.APPROVER}), "", frozenset({"CN"}))
+    grounds = [{"rule": "cn.unseal.retrial", "citation": "刑事诉讼法第286条", "text": "再审需要"}]
+    body = {"record_case": sealed, "grounds": grounds, "purpose": "retrial_review", "case_number": "(2026)京01刑再1号"}
+    request = procedure_service.open_case(home, judge, "unsealing", body, AT)
+    ruling = {"ruling": "grant", "reasons": [{"rule": "cn.unseal.granted", "citation": "刑事诉讼法第286条"}]}
+    procedure_service.take_step(home, approver, request.case_id, "Decide", ruling, at=AT)
+    clerk = Account("acct-clerk", frozenset({AccessRole.CLERK}), "", frozenset({"CN"}))
+    letter = letters.case_letter(home, clerk, request.case_id, AT)
+    assert letter.kind == "unsealing_notice"
+    assert letter.pdf is not None
+    text = pdf_text(letter.pdf)
+    assert "解除封存通知书" in text
+    assert NAME in text
+    doc = certificates.issue_certificate(home, OFFICER, purpose="general", at=AT, subject=person, pdf=True)
+    assert doc.pdf is not None
+    assert "强制猥亵罪" in pdf_text(doc.pdf)  # unsealed: an ordinary record again
