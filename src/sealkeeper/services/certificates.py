@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -40,9 +41,9 @@ from sealkeeper.adapters import case_codec
 from sealkeeper.adapters.packfiles import load_pack
 from sealkeeper.config import Settings
 from sealkeeper.documents import Certificate, Kind, document_from_payload, make_certificate, render_pdf, sign
-from sealkeeper.errors import IntegrityError, KeyDestroyedError
+from sealkeeper.errors import BundleFormatError, IntegrityError, KeyDestroyedError
 from sealkeeper.formats.bundle import parse_bundle
-from sealkeeper.formats.identity import normalise_id_number
+from sealkeeper.formats.identity import check_id_number
 from sealkeeper.model.decision import Decision, PackRef, Status
 from sealkeeper.procedures.sealing import RecordCase, SealingState
 from sealkeeper.rules.engine import resolver_for
@@ -59,6 +60,8 @@ from sealkeeper.store.database import transaction
 
 __all__ = ["DocumentNotFoundError", "IssuedDocument", "issue_certificate", "verify_certificate"]
 
+#: What a subject token looks like (``services.import_plan.new_token``): anything else names no one.
+TOKEN = re.compile(r"s[a-z2-7]{24}")
 #: The issuing office printed on certificates (not yet a home setting).
 OFFICE = "公安机关犯罪记录查询窗口"
 
@@ -69,13 +72,16 @@ class SubjectNotFoundError(DocumentNotFoundError):
 
 def _find(conn: Connection, protector: Protector, id_number: str | None, subject: str | None) -> str:
     if subject:
-        if repo.subject(conn, subject) is None:
-            raise SubjectNotFoundError(f"subject: no person with this subject token {subject}")
+        if not TOKEN.fullmatch(subject) or repo.subject(conn, subject) is None:
+            raise SubjectNotFoundError("subject: no person with this subject token")
         return subject
     if not id_number:
         raise CertificateError("id_number: give the person's ID number or their subject token")
-    index = protector.blind_index(normalise_id_number(id_number))
-    found = repo.subjects_by_index(conn, [index])
+    try:
+        wanted = check_id_number(None, id_number, None)
+    except BundleFormatError as exc:  # names the rule broken, never the value
+        raise CertificateError(f"id_number: {exc.message}") from None
+    found = repo.subjects_by_index(conn, [protector.blind_index(wanted)])
     if not found:
         raise SubjectNotFoundError("id_number: no person with this ID number is in the store")
     return next(iter(found.values()))

@@ -139,6 +139,20 @@ def test_bad_input_is_a_4xx_naming_the_field(client: TestClient, staff: Staff) -
     neither = client.post("/api/v1/certificates", json={"purpose": "general"}, headers=officer)
     assert neither.status_code == 422
     assert "id_number" in neither.json()["error"]
+    mistyped = ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")
+    bad_number = client.post(
+        "/api/v1/certificates", json={"id_number": mistyped, "purpose": "general"}, headers=officer
+    )
+    assert bad_number.status_code == 422
+    assert bad_number.json()["error"].startswith("id_number: check character")
+    assert mistyped not in bad_number.text
+    lone_surrogate = b'{"subject": "\\ud800", "purpose": "general"}'  # JSON allows it; UTF-8 does not
+    json_type = {**officer, "Content-Type": "application/json"}
+    odd = client.post("/api/v1/certificates", content=lone_surrogate, headers=json_type)
+    assert odd.status_code == 422  # refused before it reaches the service
+    stranger = client.post("/api/v1/certificates", json={"subject": "x", "purpose": "general"}, headers=officer)
+    assert stranger.status_code == 404
+    assert stranger.json()["error"].startswith("subject")
     assert client.get("/api/v1/verify/0000-0000-0000-0000-0").status_code == 404
     malformed = client.get("/api/v1/verify/hello")
     assert malformed.status_code == 422
