@@ -8,6 +8,7 @@ rules and the legal reasons that may delay a notice; ``certificates.toml`` the c
 from __future__ import annotations
 
 import functools
+import threading
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ from casbin.persist.adapters import StringAdapter  # type: ignore[import-untyped
 
 from sealkeeper.access.errors import PolicyDataError
 from sealkeeper.access.vocabulary import AccessRole, Action
+
+#: Casbin's enforcers are not thread-safe (16 threads gave spurious policy errors); the service serves requests
+#: from a thread pool, so every evaluation holds this lock.
+_CASBIN = threading.RLock()
 
 DEFAULT_DENY = "default.deny"
 POLICY_ERROR = "default.policy_error"
@@ -81,10 +86,11 @@ class Policy:
         """One Casbin evaluation of (sub, act, res, ctx) for the account acting as ``sub.role``: (allowed, id of
         the rule that decided). ``whole``: on the whole policy rather than the pair's rules (for tests)."""
         key = (str(sub.role), action)
-        enforcer = self.enforcer if whole else self._by_pair.get(key)
-        if enforcer is None:
-            enforcer = self._by_pair.setdefault(key, self._pair_enforcer(*key))
-        allowed, explain = enforcer.enforce_ex(sub, action, resource, context)
+        with _CASBIN:  # a Casbin enforcer keeps evaluation state on itself: one evaluation at a time
+            enforcer = self.enforcer if whole else self._by_pair.get(key)
+            if enforcer is None:
+                enforcer = self._by_pair.setdefault(key, self._pair_enforcer(*key))
+            allowed, explain = enforcer.enforce_ex(sub, action, resource, context)
         return bool(allowed), str(explain[1]) if explain else DEFAULT_DENY
 
     def _pair_enforcer(self, role: str, action: str) -> Any:

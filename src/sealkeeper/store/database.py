@@ -47,7 +47,9 @@ def _sqlite_begin(connection: Connection) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and foreign keys on every connection."""
     try:
-        engine = sa.create_engine(url, future=True)
+        # a served API runs up to 40 request threads: the default pool (5 + 10) made requests wait and fail
+        pooled = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 30, "pool_timeout": 10}
+        engine = sa.create_engine(url, future=True, **pooled)
     except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
         raise StoreError(f"cannot use database URL: {type(exc).__name__}: {exc}") from None
     if engine.dialect.name == "sqlite":
