@@ -12,9 +12,11 @@ import datetime as dt
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -49,19 +51,29 @@ def _catalogue() -> Catalogue | None:
     return found if isinstance(found, Catalogue) else None
 
 
-def _chapter(events: dict[Any, dict[str, Any]], conviction: dict[str, Any], catalogue: Catalogue) -> str:
+def _chapter(events: dict[Any, dict[str, Any]], conviction: dict[str, Any], chapter_of: Callable[[str], str]) -> str:
     """The special-part chapter of the first offence a conviction names ("unknown" if none can be read)."""
     first = next(iter(conviction.get("offense_ids", ())), None)
-    statute = (events.get(first) or {}).get("offense", {}).get("statute", "")
-    try:
-        ref = parse_criminal_law_citation(statute)
-    except StatuteParseError:
-        ref = None
-    entry = catalogue.lookup(ref) if ref is not None else None
-    return CHAPTERS.get(entry.chapter, "unknown") if entry is not None and entry.part == "special" else "unknown"
+    return chapter_of((events.get(first) or {}).get("offense", {}).get("statute", ""))
 
 
-def _category(facts: dict[str, Any], record_id: str, catalogue: Catalogue | None) -> str:
+def chapters(catalogue: Catalogue) -> Callable[[str], str]:
+    """Statute citation -> Criminal Law chapter name, remembered per citation (a population repeats a few
+    hundred citations)."""
+
+    @cache
+    def chapter_of(statute: str) -> str:
+        try:
+            ref = parse_criminal_law_citation(statute)
+        except StatuteParseError:
+            return "unknown"
+        entry = catalogue.lookup(ref) if ref is not None else None
+        return CHAPTERS.get(entry.chapter, "unknown") if entry is not None and entry.part == "special" else "unknown"
+
+    return chapter_of
+
+
+def _category(facts: dict[str, Any], record_id: str, chapter_of: Callable[[str], str] | None) -> str:
     events = {e.get("id"): e for e in facts.get("events", ())}
     event = events.get(record_id) or {}
     kind = event.get("type")
@@ -69,14 +81,15 @@ def _category(facts: dict[str, Any], record_id: str, catalogue: Catalogue | None
         return "public_security_penalty"
     if kind in NON_CONVICTION:
         return "non_conviction"
-    if kind == "conviction" and catalogue is not None:
-        return _chapter(events, event, catalogue)
+    if kind == "conviction" and chapter_of is not None:
+        return _chapter(events, event, chapter_of)
     return "unknown"
 
 
 def record_rows(conn: Connection, with_category: bool) -> Iterator[RecordRow]:
     """Every decided record, ordered by person, bundle and record (the order contribution bounding keeps)."""
     catalogue = _catalogue() if with_category else None
+    chapter_of = chapters(catalogue) if catalogue is not None else None
     columns = [bundles.c.token, bundles.c.id, bundles.c.jurisdiction, decisions.c.record_id, decisions.c.status,
                decisions.c.date]  # fmt: skip
     if with_category:
@@ -91,8 +104,8 @@ def record_rows(conn: Connection, with_category: bool) -> Iterator[RecordRow]:
         category = "unknown"
         if with_category:
             if facts_of[0] != row.id:
-                facts_of = (row.id, json.loads(row.facts))
-            category = _category(facts_of[1], row.record_id, catalogue)
+                facts_of = (row.id, orjson.loads(row.facts))
+            category = _category(facts_of[1], row.record_id, chapter_of)
         year = row.date.year if row.date is not None else None
         yield RecordRow(row.token, row.jurisdiction, category, row.status, year)
 
