@@ -110,7 +110,7 @@ _PLAIN_TYPES = frozenset({str, int, bool, type(None)})
 
 def _plain(value: Any) -> bool:
     """Only dicts, lists, tuples, str, int, bool and None (exact types), and no dict has a personal field:
-    a value orjson writes exactly as ``json.dumps`` does."""
+    a value orjson writes exactly as ``json.dumps`` does. (A container of scalars only is checked in C.)"""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -118,11 +118,15 @@ def _plain(value: Any) -> bool:
         if kind is dict:
             if not FORBIDDEN_FIELDS.isdisjoint(item):
                 return False
-            stack.extend(item.values())
+            values = item.values()
         elif kind is list or kind is tuple:
-            stack.extend(item)
-        elif kind not in _PLAIN_TYPES:
+            values = item
+        elif kind in _PLAIN_TYPES:
+            continue
+        else:
             return False
+        if not _PLAIN_TYPES.issuperset(map(type, values)):
+            stack.extend(v for v in values if type(v) not in _PLAIN_TYPES)
     return True
 
 

@@ -53,6 +53,7 @@ _SLICED_BYTES = 8 << 20  # bytes of entries per sliced statement
 _INSERT_NODES = "INSERT INTO ledger_nodes (id, hashes) VALUES (?, ?)"
 _UPDATE_NODES = "UPDATE ledger_nodes SET hashes = ? WHERE id = ?"
 _INSERT_SUBJECTS = "INSERT INTO ledger_subjects (subject, idx) VALUES (?, ?)"
+_ENTRIES_FROM = "SELECT idx, data FROM ledger_entries WHERE idx >= ? ORDER BY idx LIMIT ?"
 
 
 def _driver_sql(conn: Connection, statement: str) -> str:
@@ -158,13 +159,9 @@ def entry(conn: Connection, index: int) -> bytes | None:
 
 
 def entries_from(conn: Connection, start: int, limit: int) -> list[tuple[int, bytes]]:
-    query = (
-        sa.select(ledger_entries.c.idx, ledger_entries.c.data)
-        .where(ledger_entries.c.idx >= start)
-        .order_by(ledger_entries.c.idx)
-        .limit(limit)
-    )
-    return [(int(r.idx), bytes(r.data)) for r in conn.execute(query)]
+    """Up to ``limit`` entries (index, bytes) from index ``start`` on, in order (read through the driver)."""
+    rows = conn.exec_driver_sql(_driver_sql(conn, _ENTRIES_FROM), (start, limit))
+    return [(int(index), bytes(data)) for index, data in rows]
 
 
 def strips(conn: Connection, level: int, first: int, last: int) -> dict[int, bytes]:
