@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.config import Settings
-from sealkeeper.services import stats
+from sealkeeper.services import stats, stats_data
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
 from sealkeeper.stats.errors import BudgetExceededError, StatsError
@@ -155,3 +155,20 @@ def test_unknown_query_and_bad_epsilon_name_the_field(population: Settings) -> N
     with pytest.raises(StatsError, match=r"^epsilon: "):
         stats.release(population, "sealed-by-year", "-1", AT)
     assert spent(population)["2026"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("event", "category"),
+    [
+        ({"id": "r", "type": "conviction", "offense_ids": ["o"]}, "property"),  # 刑法第264条 盗窃罪: chapter 5
+        ({"id": "r", "type": "admin_penalty"}, "public_security_penalty"),
+        ({"id": "r", "type": "non_prosecution"}, "non_conviction"),
+        ({"id": "r", "type": "conviction", "offense_ids": ["missing"]}, "unknown"),
+    ],
+)
+def test_a_records_category_is_its_criminal_law_chapter(event: dict[str, object], category: str) -> None:
+    facts = {"events": [{"id": "o", "type": "offense", "offense": {"statute": "刑法第264条"}}, event]}
+    chapter_of = stats_data.chapters(stats_data._catalogue())  # type: ignore[arg-type]  # the CN pack has one
+    assert stats_data._category(facts, "r", chapter_of) == category
+    assert chapter_of("刑法第133条之一") == "public_safety"  # 危险驾驶罪
+    assert chapter_of("治安管理处罚法") == "unknown"
