@@ -48,6 +48,8 @@ def home(request: Request) -> Response:
         return RedirectResponse("/me", status_code=303)
     if account.roles & STAFF:
         return RedirectResponse("/queue", status_code=303)
+    if AccessRole.AUDITOR in account.roles:
+        return RedirectResponse("/audit", status_code=303)
     return render(request, "home.html", account=account)
 
 
@@ -90,14 +92,14 @@ def switch_language(code: str, next: str = "/") -> Response:
     return answer
 
 
-def _staff(request: Request) -> Account | Response:
+def account_or_login(request: Request) -> Account | Response:
     account = signed_in(request)
     return _login_redirect(request) if account is None else account
 
 
 @router.get("/queue")
 def queue_page(request: Request) -> Response:
-    account = _staff(request)
+    account = account_or_login(request)
     if isinstance(account, Response):
         return account
     settings, now = request.app.state.settings, request.app.state.clock()
@@ -123,13 +125,13 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
 
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: str) -> Response:
-    account = _staff(request)
+    account = account_or_login(request)
     return account if isinstance(account, Response) else _case_page(request, account, case_id)
 
 
 @router.post("/cases/{case_id}/{command}")
 async def case_step(request: Request, case_id: str, command: str) -> Response:
-    account = _staff(request)
+    account = account_or_login(request)
     if isinstance(account, Response):
         return account
     form = {k: str(v) for k, v in (await request.form()).items()}
@@ -152,7 +154,7 @@ def _procedure(case_id: str) -> str:
 
 @router.get("/me")
 def my_page(request: Request) -> Response:
-    account = _staff(request)
+    account = account_or_login(request)
     if isinstance(account, Response):
         return account
     settings, now = request.app.state.settings, request.app.state.clock()
@@ -168,7 +170,7 @@ def my_page(request: Request) -> Response:
 
 @router.post("/me/apply")
 async def apply(request: Request) -> Response:
-    account = _staff(request)
+    account = account_or_login(request)
     if isinstance(account, Response):
         return account
     form = await request.form()
@@ -185,6 +187,9 @@ async def apply(request: Request) -> Response:
 
 
 def install(app: FastAPI) -> None:
+    from sealkeeper.web import pages_oversight  # noqa: PLC0415 - it imports this module's helpers
+
     app.include_router(router)
+    app.include_router(pages_oversight.router)
     static = resources.files("sealkeeper.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

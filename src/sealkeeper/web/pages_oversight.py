@@ -1,0 +1,97 @@
+"""The oversight pages: who accessed my records (with the proofs, checked in the browser), the approvers' inbox
+of judicial access requests, and the auditor's ledger page (checkpoint, verify, search of access decisions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from sealkeeper.errors import SealkeeperError
+from sealkeeper.services import access_history, audit, judicial_access, procedure_service
+from sealkeeper.web.i18n import language
+from sealkeeper.web.pages import account_or_login, render
+from sealkeeper.web.session import LANG_COOKIE, csrf_ok
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/me/access")
+def my_access(request: Request) -> Response:
+    account = account_or_login(request)
+    if isinstance(account, Response):
+        return account
+    lang = "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
+    try:
+        history = access_history.my_access_history(request.app.state.settings, account, request.app.state.clock(), lang)
+    except SealkeeperError as exc:
+        return render(request, "error.html", 403, account=account, message=str(exc))
+    return render(request, "access.html", account=account, history=history)
+
+
+@router.get("/inbox")
+def inbox_page(request: Request) -> Response:
+    account = account_or_login(request)
+    if isinstance(account, Response):
+        return account
+    try:
+        requests = judicial_access.inbox(request.app.state.settings, account, request.app.state.clock())
+    except SealkeeperError as exc:
+        return render(request, "error.html", 403, account=account, message=str(exc))
+    return render(request, "inbox.html", account=account, requests=requests, error=request.query_params.get("error"))
+
+
+@router.post("/inbox/{request_id}/{verdict}")
+async def inbox_decide(request: Request, request_id: str, verdict: str) -> Response:
+    account = account_or_login(request)
+    if isinstance(account, Response):
+        return account
+    form = await request.form()
+    if not csrf_ok(request, str(form.get("csrf", ""))) or verdict not in ("approve", "deny"):
+        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    settings, now = request.app.state.settings, request.app.state.clock()
+    try:
+        if verdict == "approve":
+            hours = int(str(form.get("hours", "24")))
+            if not 1 <= hours <= 72:
+                raise procedure_service.InputError("hours: between 1 and 72")
+            judicial_access.approve(settings, account, request_id, dt.timedelta(hours=hours), now)
+        else:
+            judicial_access.deny(settings, account, request_id, now)
+    except (SealkeeperError, ValueError) as exc:
+        return RedirectResponse(f"/inbox?error={quote(str(exc))}", status_code=303)
+    return RedirectResponse("/inbox", status_code=303)
+
+
+@router.get("/audit")
+def audit_page(request: Request, purpose: str = "") -> Response:
+    account = account_or_login(request)
+    if isinstance(account, Response):
+        return account
+    query = {"account": request.query_params.get("account", "")[:64], "purpose": purpose[:64]}
+    try:
+        found = audit.overview(request.app.state.settings, account, request.app.state.clock(),
+                               account=query["account"], purpose=query["purpose"])  # fmt: skip
+    except SealkeeperError as exc:
+        return render(request, "error.html", 403, account=account, message=str(exc))
+    return render(request, "audit.html", account=account, query=query, **found)
+
+
+@router.post("/audit/verify")
+async def audit_verify(request: Request) -> Response:
+    account = account_or_login(request)
+    if isinstance(account, Response):
+        return account
+    form = await request.form()
+    if not csrf_ok(request, str(form.get("csrf", ""))):
+        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    settings, now = request.app.state.settings, request.app.state.clock()
+    try:
+        verified = audit.verify(settings, account, now)
+        found = audit.overview(settings, account, now)
+    except SealkeeperError as exc:
+        return render(request, "error.html", 403, account=account, message=str(exc))
+    return render(request, "audit.html", account=account, query={"account": "", "purpose": ""}, verified=verified,
+                  **found)  # fmt: skip
