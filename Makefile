@@ -61,6 +61,7 @@ bench: setup
 	$(BIN)/python bench/bench_scan.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_ledger.py
+	$(BIN)/python bench/bench_certificates.py
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .mypy_cache .ruff_cache .pytest_cache .hypothesis
