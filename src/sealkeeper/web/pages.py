@@ -50,6 +50,8 @@ def home(request: Request) -> Response:
         return RedirectResponse("/queue", status_code=303)
     if AccessRole.AUDITOR in account.roles:
         return RedirectResponse("/audit", status_code=303)
+    if AccessRole.CERTIFICATE_OFFICER in account.roles:
+        return RedirectResponse("/certificates", status_code=303)
     return render(request, "home.html", account=account)
 
 
@@ -187,9 +189,10 @@ async def apply(request: Request) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from sealkeeper.web import pages_oversight  # noqa: PLC0415 - it imports this module's helpers
+    from sealkeeper.web import pages_documents, pages_oversight  # noqa: PLC0415 - they import this module
 
     app.include_router(router)
     app.include_router(pages_oversight.router)
+    app.include_router(pages_documents.router)
     static = resources.files("sealkeeper.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

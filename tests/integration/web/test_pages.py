@@ -113,3 +113,20 @@ def test_a_form_without_its_csrf_token_is_refused(home: Settings, record: tuple[
     assert refused.status_code == 403
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure == "application")).first() is None
+
+
+def test_the_certificate_officer_issues_from_the_page_and_opens_the_pdf(home: Settings, record: tuple[str, str]) -> None:
+    officer = sign_in(home, "certificate_officer")
+    form = officer.get("/certificates")
+    assert "居民身份证号码" in form.text
+    empty = officer.post("/certificates", data={"csrf": csrf(form.text), "id_number": "", "purpose": "general"})
+    assert empty.status_code == 422
+    assert 'id="id-error"' in empty.text
+    issued = officer.post("/certificates", data={"csrf": csrf(form.text), "purpose": "general",
+                                                 "id_number": person_bundle(1)["person"]["id_number"]})  # fmt: skip
+    assert issued.status_code == 200, issued.text
+    code = re.search(r'<strong id="code">([^<]+)</strong>', issued.text)
+    assert code is not None
+    pdf = officer.get(f"/certificates/{code.group(1)}.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
