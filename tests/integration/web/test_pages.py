@@ -115,7 +115,7 @@ def test_a_form_without_its_csrf_token_is_refused(home: Settings, record: tuple[
         assert conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure == "application")).first() is None
 
 
-def test_the_certificate_officer_issues_from_the_page_and_opens_the_pdf(home: Settings, record: tuple[str, str]) -> None:
+def test_the_certificate_officer_issues_and_opens_the_pdf(home: Settings, record: tuple[str, str]) -> None:
     officer = sign_in(home, "certificate_officer")
     form = officer.get("/certificates")
     assert "居民身份证号码" in form.text
