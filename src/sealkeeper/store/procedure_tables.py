@@ -2,9 +2,10 @@
 
 - ``cases``: one row per procedure case (automatic sealing of a record, applications, objections, unsealing,
   correction and deletion requests, complaints). The indexed columns (procedure, subject token, bundle and
-  record, the applied decision's input hash, state, version, due, eligible_on) serve the queues and the daily run; ``body`` is the whole case as canonical JSON
-  (``services.case_codec``) without narrative; ``narrative`` holds the reasons' free text, encrypted under the
-  person's data key and bound to (case, version). No name or ID number is ever in a case.
+  record, the applied decision's input hash, state, version, due, eligible_on) serve the queues and the daily
+  run; ``body`` is the whole case as canonical JSON (``adapters.case_codec``) without narrative;
+  ``narrative`` holds the reasons' free text, encrypted under the person's data key and bound to (case,
+  version). No name or ID number is ever in a case.
 - ``runs``: one row per daily sealing run: the day it ran for, its plan size and how far it got. A run whose
   ``finished`` is empty was interrupted; the next run catches up (the plan is idempotent).
 - ``access_requests``: a judicial requester's request to read one sealed record, its approval or denial, and
