@@ -99,7 +99,7 @@ def _compute(conn: Connection, query: queries.QuerySpec, cost: int, at: dt.datet
     from sealkeeper.services import stats_data  # noqa: PLC0415 - the rules engine only for a release, not `budget`
     from sealkeeper.stats.release import release_counts, with_shares  # noqa: PLC0415 - OpenDP likewise
 
-    keys, counts = queries.counts(query, stats_data.rows_for(conn, query, at.date()), at.year)
+    keys, counts = stats_data.counts_for(conn, query, at.date())
     result = release_counts(query.name, keys, counts, query.sensitivity(at.year), cost)
     return with_shares(result, queries.CONVICTED) if query.name == "policy-coverage" else result
 

@@ -29,11 +29,14 @@ from sealkeeper.stats.queries import (
     CASES,
     CHAPTERS,
     PROFILES,
+    RECORDS,
     ApplicationRow,
     CoverageRow,
     QuerySpec,
     RecordRow,
     Row,
+    counts,
+    weighted_counts,
 )
 from sealkeeper.store.procedure_tables import cases
 from sealkeeper.store.tables import bundles, decisions
@@ -152,6 +155,26 @@ def coverage_rows(conn: Connection, as_of: dt.date) -> list[CoverageRow]:
     return [CoverageRow(person, frozenset(covered.get(person, ()))) for person in sorted(convicted)]
 
 
+def record_groups(conn: Connection, bound: int) -> Iterator[tuple[RecordRow, int]]:
+    """The decided records grouped by (status, region, year) after keeping each person's first ``bound`` (the
+    order of ``record_rows``), counted by the database: one window function and a GROUP BY, no row in Python."""
+    n = sa.func.row_number().over(partition_by=bundles.c.token, order_by=(bundles.c.id, decisions.c.record_id))
+    ranked = (
+        sa.select(decisions.c.status, bundles.c.jurisdiction, decisions.c.date, n.label("n"))
+        .select_from(decisions.join(bundles, decisions.c.bundle_id == bundles.c.id))
+        .subquery()
+    )
+    year = sa.extract("year", ranked.c.date)
+    query = (
+        sa.select(ranked.c.status, ranked.c.jurisdiction, year.label("year"), sa.func.count().label("k"))
+        .where(ranked.c.n <= bound)
+        .group_by(ranked.c.status, ranked.c.jurisdiction, year)
+    )
+    for row in conn.execute(query):
+        year_value = int(row.year) if row.year is not None else None
+        yield RecordRow("", row.jurisdiction, "unknown", row.status, year_value), int(row.k)
+
+
 def rows_for(conn: Connection, query: QuerySpec, as_of: dt.date) -> Iterator[Row]:
     if query.name == "policy-coverage":
         yield from coverage_rows(conn, as_of)
@@ -159,3 +182,11 @@ def rows_for(conn: Connection, query: QuerySpec, as_of: dt.date) -> Iterator[Row
         yield from application_rows(conn)
     else:
         yield from record_rows(conn, with_category="category" in query.name)
+
+
+def counts_for(conn: Connection, query: QuerySpec, as_of: dt.date) -> tuple[tuple[str, ...], list[int]]:
+    """The exact counts of a release: by the database where the cells need no facts (outcome, region, year),
+    else row by row (categories need each record's facts; the policy simulation re-decides them)."""
+    if query.dataset == RECORDS and query.name != "policy-coverage" and "category" not in query.name:
+        return weighted_counts(query, record_groups(conn, query.bound), as_of.year)
+    return counts(query, rows_for(conn, query, as_of), as_of.year)

@@ -212,3 +212,18 @@ def counts(query: QuerySpec, rows: Iterable[Row], last_year: int) -> tuple[tuple
             if i is not None:
                 out[i] += 1
     return keys, out
+
+
+def weighted_counts(
+    query: QuerySpec, groups: Iterable[tuple[Row, int]], last_year: int
+) -> tuple[tuple[str, ...], list[int]]:
+    """``counts`` for rows already bounded per person and grouped by the store: each (row, how many)."""
+    keys = query.keys(last_year)
+    index = {key: i for i, key in enumerate(keys)}
+    out = [0] * len(keys)
+    for row, weight in groups:
+        for cell in query.cells_of(row):
+            i = index.get(cell)
+            if i is not None:
+                out[i] += weight
+    return keys, out

@@ -18,6 +18,7 @@ from sealkeeper.config import Settings
 from sealkeeper.services import stats, stats_data
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
+from sealkeeper.stats import queries
 from sealkeeper.stats.errors import BudgetExceededError, StatsError
 from sealkeeper.store.database import make_engine
 from sealkeeper.store.ledger_tables import ledger_entries
@@ -172,3 +173,14 @@ def test_a_records_category_is_its_criminal_law_chapter(event: dict[str, object]
     assert stats_data._category(facts, "r", chapter_of) == category
     assert chapter_of("刑法第133条之一") == "public_safety"  # 危险驾驶罪
     assert chapter_of("治安管理处罚法") == "unknown"
+
+
+def test_the_database_counts_agree_with_counting_row_by_row(population: Settings) -> None:
+    as_of = AT.date()
+    with open_store(population).connect() as conn:
+        for name in ("sealed-by-year", "records-by-outcome", "outcomes-by-region"):
+            spec = queries.spec(name)
+            by_database = stats_data.counts_for(conn, spec, as_of)
+            row_by_row = queries.counts(spec, stats_data.record_rows(conn, with_category=False), as_of.year)
+            assert by_database == row_by_row, name
+            assert sum(by_database[1]) > 0, name
