@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 
 from sealkeeper.config import Settings
 from sealkeeper.model.decision import Decision, PackRef, Status
@@ -138,6 +138,25 @@ def _sealing_case(book: CaseBook, row: Any) -> RecordCase:
     return case
 
 
+Fetch = Callable[[Connection, Any], list[Any]]
+
+
+def _walk(engine: Engine, fetch: Fetch, key_of: Callable[[Any], Any], step: Callable[[Connection, list[Any]], None],
+          *, start: Any, tick: Callable[[], None]) -> None:  # fmt: skip
+    """Chunk by chunk in key order, each chunk its own transaction under the writer lock, until none is left."""
+    key = start
+    while True:
+        with transaction(engine) as conn:
+            writer_lock(conn)
+            rows = fetch(conn, key)
+            if rows:
+                key = key_of(rows[-1])
+                step(conn, rows)
+        if not rows:
+            return
+        tick()
+
+
 def run(settings: Settings, day: dt.date, at: dt.datetime,
         progress: Callable[[RunSummary], None] = lambda _s: None, chunk: int = CHUNK) -> RunSummary:  # fmt: skip
     """Seal, schedule and unseal what the stored decisions and today's date call for. ``at`` is the time the
@@ -149,39 +168,14 @@ def run(settings: Settings, day: dt.date, at: dt.datetime,
         writer_lock(conn)
         summary = RunSummary(day, repo.last_finished_run(conn))
         work = _Run(settings, summary, repo.start_run(conn, day, at), at)
-    after: tuple[str, str] = ("", "")
-    while True:
-        with transaction(engine) as conn:
-            writer_lock(conn)
-            rows = repo.changed_decisions(conn, after, chunk)
-            if rows:
-                after = (rows[-1].bundle_id, rows[-1].record_id)
-                work.changed(conn, rows)
-        if not rows:
-            break
-        progress(summary)
-    last = ""
-    while True:
-        with transaction(engine) as conn:
-            writer_lock(conn)
-            rows = repo.matured(conn, day, last, chunk)
-            if rows:
-                last = rows[-1].case_id
-                work.matured(conn, rows)
-        if not rows:
-            break
-        progress(summary)
-    last = ""
-    while True:
-        with transaction(engine) as conn:
-            writer_lock(conn)
-            rows = repo.overdue(conn, day, last, chunk)
-            if rows:
-                last = rows[-1].case_id
-                work.escalate(conn, rows)
-        if not rows:
-            break
-        progress(summary)
+    phases: list[tuple[Fetch, Callable[[Any], Any], Callable[[Connection, list[Any]], None], Any]] = [
+        (lambda conn, key: repo.changed_decisions(conn, key, chunk), lambda row: (row.bundle_id, row.record_id),
+         work.changed, ("", "")),  # 1: new records and changed facts
+        (lambda conn, key: repo.matured(conn, day, key, chunk), lambda row: row.case_id, work.matured, ""),
+        (lambda conn, key: repo.overdue(conn, day, key, chunk), lambda row: row.case_id, work.escalate, ""),
+    ]  # fmt: skip
+    for fetch, key_of, step, start in phases:
+        _walk(engine, fetch, key_of, step, start=start, tick=lambda: progress(summary))
     with transaction(engine) as conn:
         repo.finish_run(conn, work.run_id, at)
     return summary
