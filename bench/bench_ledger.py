@@ -1,6 +1,6 @@
 """Benchmark: the ledger's durable batched appends, proofs and checkpoints at 1,000,000 entries.
 
-In one run, over the same entries (canonical JSON events with salted commitments, about 190 bytes each),
+In one run, over the same entries (canonical JSON events with two salted commitments, about 270 bytes each),
 each batch of ``--batch`` entries committed in one transaction:
 
 - baseline: hashlib only — the same RFC 9162 leaf and node hashes, in memory, nothing stored;
