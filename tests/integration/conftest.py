@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from click.testing import CliRunner
 
 from sealkeeper.config import Settings, load_settings
 from sealkeeper.services.records import init_home
@@ -92,3 +93,15 @@ def person_bundle(number: int, *, name: str = "张三", note: str | None = None,
             event,
         ],
     }
+
+
+@pytest.fixture
+def cli_runner(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
+    """A CliRunner whose commands act on ``home`` (the settings object is built anew for it)."""
+    from sealkeeper.cli import context  # noqa: PLC0415 - only the command tests need it
+
+    monkeypatch.setenv("SEALKEEPER_HOME", str(home.home))
+    monkeypatch.setenv("SEALKEEPER_DATABASE_URL", home.database_url)
+    context.settings.cache_clear()
+    yield CliRunner()
+    context.settings.cache_clear()

@@ -11,19 +11,10 @@ import click
 from rich.console import Console
 
 from sealkeeper.access import Account
-from sealkeeper.cli.context import at_on, now, settings, today
+from sealkeeper.cli.context import at_on, day_option, now, settings
 from sealkeeper.services import sealing_runs
 
 err = Console(stderr=True)
-
-
-def day_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def print_run(summary: sealing_runs.RunSummary) -> None:

@@ -13,21 +13,12 @@ import click
 from rich.console import Console
 
 from sealkeeper.cli.case_commands import print_run, run_sealing
-from sealkeeper.cli.context import settings, today
+from sealkeeper.cli.context import day_option, settings, today
 from sealkeeper.services import backup as backup_service
 from sealkeeper.services import records
 from sealkeeper.services.importing import import_file
 
 err = Console(stderr=True)
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
-    if value is None:
-        return today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 @click.command()
@@ -57,7 +48,7 @@ def migrate() -> None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--as-of", "as_of", callback=_day, help="the day the decisions are taken on (default: today)")
+@click.option("--as-of", "as_of", callback=day_option, help="the day the decisions are taken on (default: today)")
 def import_command(file: Path, as_of: dt.date) -> None:
     """Import record bundles (JSON, JSON Lines or CSV): all of the file or nothing."""
     report = import_file(settings(), file, as_of, today(), progress=lambda stage: err.print(f"{stage} …"))
@@ -70,7 +61,8 @@ def import_command(file: Path, as_of: dt.date) -> None:
         )
     for status, n in sorted(report.statuses.items()):
         click.echo(f"  {status}: {n}")
-    print_run(run_sealing(today()))  # ex officio: sealed on import, not the next day; also finishes a killed run
+    if not report.already_imported:  # ex officio: sealed on import, not the next day (the daily run catches up
+        print_run(run_sealing(today()))  # on anything an interrupted import-and-run left undone)
 
 
 @click.command()

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.datastructures import FormData
 
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.errors import SealkeeperError
@@ -99,6 +100,18 @@ def account_or_login(request: Request) -> Account | Response:
     return _login_redirect(request) if account is None else account
 
 
+async def posted(request: Request) -> tuple[Account, FormData] | Response:
+    """The signed-in account and the form it posted, or the page to answer instead: sign in first, or a form
+    whose CSRF token does not belong to this session (nothing is done)."""
+    account = account_or_login(request)
+    if isinstance(account, Response):
+        return account
+    form = await request.form()
+    if not csrf_ok(request, str(form.get("csrf", ""))):
+        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    return account, form
+
+
 @router.get("/queue")
 def queue_page(request: Request) -> Response:
     account = account_or_login(request)
@@ -133,16 +146,14 @@ def case_page(request: Request, case_id: str) -> Response:
 
 @router.post("/cases/{case_id}/{command}")
 async def case_step(request: Request, case_id: str, command: str) -> Response:
-    account = account_or_login(request)
-    if isinstance(account, Response):
-        return account
-    form = {k: str(v) for k, v in (await request.form()).items()}
-    if not csrf_ok(request, form.get("csrf", "")):
-        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    got = await posted(request)
+    if isinstance(got, Response):
+        return got
+    account, form = got
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
         found = procedure_service.commands_of(_procedure(case_id))
-        body = body_from_form(found[command], form) if command in found else {}
+        body = body_from_form(found[command], {k: str(v) for k, v in form.items()}) if command in found else {}
         procedure_service.take_step(settings, account, case_id, command, body, at=now)
     except (SealkeeperError, KeyError) as exc:
         return _case_page(request, account, case_id, 422, error=str(exc), failed=command)
@@ -172,12 +183,10 @@ def my_page(request: Request) -> Response:
 
 @router.post("/me/apply")
 async def apply(request: Request) -> Response:
-    account = account_or_login(request)
-    if isinstance(account, Response):
-        return account
-    form = await request.form()
-    if not csrf_ok(request, str(form.get("csrf", ""))):
-        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    got = await posted(request)
+    if isinstance(got, Response):
+        return got
+    account, form = got
     records = [str(v) for v in form.getlist("records")]
     materials = [m.strip() for m in str(form.get("materials", "")).split(",") if m.strip()]
     body = {"records": records, "materials": materials}

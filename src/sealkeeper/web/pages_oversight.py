@@ -12,8 +12,8 @@ from fastapi.responses import RedirectResponse, Response
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import access_history, audit, judicial_access, procedure_service
 from sealkeeper.web.i18n import language
-from sealkeeper.web.pages import account_or_login, render
-from sealkeeper.web.session import LANG_COOKIE, csrf_ok
+from sealkeeper.web.pages import account_or_login, posted, render
+from sealkeeper.web.session import LANG_COOKIE
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,12 +45,12 @@ def inbox_page(request: Request) -> Response:
 
 @router.post("/inbox/{request_id}/{verdict}")
 async def inbox_decide(request: Request, request_id: str, verdict: str) -> Response:
-    account = account_or_login(request)
-    if isinstance(account, Response):
-        return account
-    form = await request.form()
-    if not csrf_ok(request, str(form.get("csrf", ""))) or verdict not in ("approve", "deny"):
-        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    got = await posted(request)
+    if isinstance(got, Response):
+        return got
+    account, form = got
+    if verdict not in ("approve", "deny"):
+        return render(request, "error.html", 404, account=account, message=f"verdict: approve or deny, not {verdict}")
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
         if verdict == "approve":
@@ -81,12 +81,10 @@ def audit_page(request: Request, purpose: str = "") -> Response:
 
 @router.post("/audit/verify")
 async def audit_verify(request: Request) -> Response:
-    account = account_or_login(request)
-    if isinstance(account, Response):
-        return account
-    form = await request.form()
-    if not csrf_ok(request, str(form.get("csrf", ""))):
-        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+    got = await posted(request)
+    if isinstance(got, Response):
+        return got
+    account, _ = got
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
         verified = audit.verify(settings, account, now)

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
-import pytest
 from click.testing import CliRunner
 
-from sealkeeper.cli import context
 from sealkeeper.cli.main import cli
 from sealkeeper.config import Settings
 from sealkeeper.services import account_secrets as secret
 from sealkeeper.services.sign_in import authenticate_api_token, login
-
-
-@pytest.fixture
-def run(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("SEALKEEPER_HOME", str(home.home))
-    monkeypatch.setenv("SEALKEEPER_DATABASE_URL", home.database_url)
-    context.settings.cache_clear()
-    yield CliRunner()
-    context.settings.cache_clear()
 
 
 def field(output: str, name: str) -> str:
@@ -31,26 +19,28 @@ def field(output: str, name: str) -> str:
     return found.group(1)
 
 
-def test_the_first_administrator_and_a_clerk_with_a_token(run: CliRunner, home: Settings) -> None:
-    admin = run.invoke(cli, ["accounts", "add", "--username", "admin.01", "--role", "administrator"])
+def test_the_first_administrator_and_a_clerk_with_a_token(cli_runner: CliRunner, home: Settings) -> None:
+    admin = cli_runner.invoke(cli, ["accounts", "add", "--username", "admin.01", "--role", "administrator"])
     assert admin.exit_code == 0, admin.output
-    added = run.invoke(cli, ["accounts", "add", "--username", "clerk.01", "--role", "clerk", "--jurisdiction", "CN"])
+    added = cli_runner.invoke(
+        cli, ["accounts", "add", "--username", "clerk.01", "--role", "clerk", "--jurisdiction", "CN"]
+    )
     assert added.exit_code == 0, added.output
     password, totp = field(added.output, "password"), field(added.output, "TOTP secret")
     assert f"secret={totp}" in field(added.output, "TOTP URI")
     at = dt.datetime.now(dt.UTC)
     assert login(home, "clerk.01", password, secret.totp_code(totp, at), at).ok
-    issued = run.invoke(cli, ["accounts", "token", "--username", "clerk.01", "--name", "script", "--days", "2"])
+    issued = cli_runner.invoke(cli, ["accounts", "token", "--username", "clerk.01", "--name", "script", "--days", "2"])
     assert issued.exit_code == 0, issued.output
     seen = authenticate_api_token(home, field(issued.output, "token"), at)
     assert seen.account is not None
     assert seen.account.id == field(added.output, "account")
-    listed = run.invoke(cli, ["accounts", "list"])
+    listed = cli_runner.invoke(cli, ["accounts", "list"])
     assert "clerk.01" in listed.output
     assert password not in listed.output
 
 
-def test_unlock_of_an_unknown_account_is_a_clear_error(run: CliRunner) -> None:
-    result = run.invoke(cli, ["accounts", "unlock", "nobody"])
+def test_unlock_of_an_unknown_account_is_a_clear_error(cli_runner: CliRunner) -> None:
+    result = cli_runner.invoke(cli, ["accounts", "unlock", "nobody"])
     assert result.exit_code != 0
     assert "no account with username 'nobody'" in str(result.exception)

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import person_bundle, write_jsonl
 
-from sealkeeper.cli import context
 from sealkeeper.cli.main import cli
 from sealkeeper.config import Settings
 from sealkeeper.services import accounts, sealing_runs
 from sealkeeper.services.importing import import_file
-
-
-@pytest.fixture
-def run(home: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[CliRunner]:
-    monkeypatch.setenv("SEALKEEPER_HOME", str(home.home))
-    monkeypatch.setenv("SEALKEEPER_DATABASE_URL", home.database_url)
-    context.settings.cache_clear()
-    yield CliRunner()
-    context.settings.cache_clear()
 
 
 def token_for(home: Settings, role: str) -> str:
@@ -33,27 +22,27 @@ def token_for(home: Settings, role: str) -> str:
     return accounts.issue_api_token(home, accounts.LOCAL_OPERATOR, role, "cli", now, dt.timedelta(days=1)).token
 
 
-def test_queue_and_case_commands_act_as_the_token(run: CliRunner, home: Settings, tmp_path: Path,
+def test_queue_and_case_commands_act_as_the_token(cli_runner: CliRunner, home: Settings, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
     today = dt.date.today()  # noqa: DTZ011 - the CLI dates by the machine's clock
     bundle = person_bundle(1)
     bundle["as_of"] = today.isoformat()
     import_file(home, write_jsonl(tmp_path / "a.jsonl", [bundle]), today, today)
     sealing_runs.run(home, today, dt.datetime.now().astimezone())
-    refused = run.invoke(cli, ["queue"])
+    refused = cli_runner.invoke(cli, ["queue"])
     assert refused.exit_code == 2
     assert "SEALKEEPER_TOKEN" in refused.output
     monkeypatch.setenv("SEALKEEPER_TOKEN", token_for(home, "administrator"))
-    denied = run.invoke(cli, ["queue"])
+    denied = cli_runner.invoke(cli, ["queue"])
     assert denied.exit_code == 1
     assert "may not view queue" in str(denied.exception)  # main() prints it as "error: …" (and it is logged)
     monkeypatch.setenv("SEALKEEPER_TOKEN", token_for(home, "clerk"))
-    listed = run.invoke(cli, ["queue"])
+    listed = cli_runner.invoke(cli, ["queue"])
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.output) == []
-    missing = run.invoke(cli, ["case", "show", "SE-0000000000000000"])
+    missing = cli_runner.invoke(cli, ["case", "show", "SE-0000000000000000"])
     assert missing.exit_code == 2
     assert "no case" in missing.output
-    bad = run.invoke(cli, ["case", "step", "SE-0000000000000000", "Decide", "--json", "[1]"])
+    bad = cli_runner.invoke(cli, ["case", "step", "SE-0000000000000000", "Decide", "--json", "[1]"])
     assert bad.exit_code == 2
     assert "JSON object" in bad.output
