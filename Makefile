@@ -52,7 +52,7 @@ services:
 	scripts/test-browser.sh
 
 unit: setup services
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile  # two workers (CI has 2 cores); a test file stays on one worker
 
 ## make test: lint, then the whole test suite.
 test: lint unit
