@@ -63,6 +63,7 @@ def test_the_sm2_type_is_0xff_and_an_identifier_never_the_ed25519_key_id() -> No
         f"{NAME}+{SM.verifier.key_id.hex()}+" + base64.b64encode(SM2_SM3 + SM.public[:-1]).decode(),  # short point
         f"{NAME}+{SM.verifier.key_id.hex()}",
     ],
+    ids=["ed25519-key", "wrong-key-id", "short-point", "no-key"],  # stable ids: the keys are random per run
 )
 def test_malformed_sm2_keys_are_refused(vkey: str) -> None:
     with pytest.raises(NoteError):
