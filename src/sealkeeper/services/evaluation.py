@@ -130,3 +130,24 @@ def scan(
     decisions = plan.decide(facts)
     end = clock()
     return ScanResult(decisions, decisions.height, len(population), middle - start, end - middle, tuple(rejected))
+
+
+def explain_rules(pack_ref: str, rule_ids: Iterable[str], lang: str = "zh") -> list[dict[str, Any]]:
+    """Each rule a stored decision applied (pack given as ``ID@version``): its text, and each article it rests on
+    with the article's own wording — what a clerk's record page shows. Rules the current pack no longer has are
+    named as such (the pack changed since the decision)."""
+    pack = pack_for(pack_ref.split("@", 1)[0])
+    out: list[dict[str, Any]] = []
+    for rule_id in rule_ids:
+        try:
+            rule = pack.rule(rule_id)
+        except KeyError:
+            out.append({"rule": rule_id, "text": "", "articles": [], "missing": True})
+            continue
+        articles = [pack.articles[a] for a in getattr(rule, "articles", ())]
+        out.append({
+            "rule": rule_id, "text": rule.text.get(lang), "missing": False,
+            "articles": [{"citation": a.citation, "title": a.title_zh if lang == "zh" else a.title_en,
+                          "text": a.text_zh if lang == "zh" else (a.summary_en or a.text_zh)} for a in articles],
+        })  # fmt: skip
+    return out

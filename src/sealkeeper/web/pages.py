@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.errors import SealkeeperError
-from sealkeeper.services import casework, procedure_service, sign_in
+from sealkeeper.services import casework, evaluation, procedure_service, sign_in
 from sealkeeper.web.forms import body_from_form, fields_of
 from sealkeeper.web.i18n import LANGUAGES, language, translations
 from sealkeeper.web.session import LANG_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token, session_token, signed_in
@@ -134,6 +134,9 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=str(exc))
     allowed = procedure_service.allowed_commands(case["procedure"], case["state"])
+    if case.get("pack") and case.get("rules"):
+        lang = "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
+        extra.setdefault("explained", evaluation.explain_rules(case["pack"], case["rules"], lang))
     forms = [(name, fields_of(command)) for name, command in allowed.items()]
     return render(request, "case.html", status, account=account, case=case, forms=forms, **extra)
 

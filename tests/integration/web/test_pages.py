@@ -130,3 +130,12 @@ def test_the_certificate_officer_issues_and_opens_the_pdf(home: Settings, record
     pdf = officer.get(f"/certificates/{code.group(1)}.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_record_page_explains_the_decision_with_the_article_text(home: Settings, record: tuple[str, str]) -> None:
+    record_case, _ = record
+    clerk = sign_in(home, "clerk")
+    page = clerk.get(f"/cases/{record_case}")
+    assert page.status_code == 200
+    assert "理由：适用的规则" in page.text
+    assert "<cite>" in page.text  # each rule with the article it rests on, and the article's wording
