@@ -99,17 +99,21 @@ def format_verifier_key(name: str, sig_type: int | bytes, public: bytes) -> str:
     return f"{check_name(name)}+{key_id(name, sig_type, public).hex()}+{encoded}"
 
 
-def parse_verifier_key(vkey: str) -> Ed25519Verifier:
-    """An Ed25519 verifier key ``name+keyid+base64(0x01 ‖ pub)``; the key ID must match."""
+def split_verifier_key(vkey: str) -> tuple[str, bytes, bytes]:
+    """A note verifier key ``name+keyid+base64(type ‖ public key)`` cut into (name, key ID, type ‖ key)."""
     parts = vkey.strip().split("+", 2)
     if len(parts) != 3:
         raise NoteError("a verifier key is name+keyid+base64(type ‖ public key)")
     name, hexid, encoded = parts
     try:
-        raw = base64.b64decode(encoded, validate=True)
-        kid = bytes.fromhex(hexid)
+        return name, bytes.fromhex(hexid), base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
         raise NoteError("verifier key: bad key ID or base64") from None
+
+
+def parse_verifier_key(vkey: str) -> Ed25519Verifier:
+    """An Ed25519 verifier key ``name+keyid+base64(0x01 ‖ pub)``; the key ID must match."""
+    name, kid, raw = split_verifier_key(vkey)
     if len(raw) != 33 or raw[0] != ED25519:
         raise NoteError("verifier key: not an Ed25519 key (type 0x01, 32 bytes)")
     verifier = Ed25519Verifier(check_name(name), raw[1:])

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sealkeeper.ledger.errors import NoteError
-from sealkeeper.ledger.note import DASH, check_name, format_verifier_key, key_id
+from sealkeeper.ledger.note import DASH, check_name, format_verifier_key, key_id, split_verifier_key
 
 SM2_SM3 = b"\xff" + b"sealkeeper/sm2-sm3/v1"
 POINT_BYTES = 65
@@ -79,15 +79,7 @@ def is_sm2_key(vkey: str) -> bool:
 
 def parse_sm2_verifier_key(vkey: str, check: CheckSm2) -> Sm2Verifier:
     """An SM2 verifier key ``name+keyid+base64(SM2_SM3 ‖ point)``; the key ID must match."""
-    parts = vkey.strip().split("+", 2)
-    if len(parts) != 3:
-        raise NoteError("a verifier key is name+keyid+base64(type ‖ public key)")
-    name, hexid, encoded = parts
-    try:
-        raw = base64.b64decode(encoded, validate=True)
-        kid = bytes.fromhex(hexid)
-    except (binascii.Error, ValueError):
-        raise NoteError("verifier key: bad key ID or base64") from None
+    name, kid, raw = split_verifier_key(vkey)
     if len(raw) != len(SM2_SM3) + POINT_BYTES or not raw.startswith(SM2_SM3) or raw[len(SM2_SM3)] != 0x04:
         raise NoteError("verifier key: not an SM2 key (type 0xff sealkeeper/sm2-sm3/v1, a 65-byte point)")
     verifier = Sm2Verifier(check_name(name), raw[len(SM2_SM3) :], check)
