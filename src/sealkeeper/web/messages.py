@@ -4,6 +4,7 @@ rendered as ``_(value)``): the catalogue test checks each has a translation."""
 from __future__ import annotations
 
 from sealkeeper.access import AccessRole, certificate_rules, load_policy
+from sealkeeper.procedures.complaint import Ground
 from sealkeeper.services.procedure_service import commands_of, procedures, state_names
 from sealkeeper.web.forms import fields_of
 
@@ -12,6 +13,7 @@ def dynamic_ids() -> set[str]:
     ids = {"authority", "applicant", "allow", "deny", *(str(role) for role in AccessRole)}
     ids |= set(load_policy().judicial_purposes)  # the stated purpose of an access request
     ids |= set(certificate_rules("CN").purposes)  # the purposes a certificate is asked for
+    ids |= {str(ground.value) for ground in Ground}  # the grounds of a complaint (the person's form)
     for name in procedures():
         ids.add(name)
         ids |= set(state_names(name))

@@ -200,6 +200,28 @@ async def apply(request: Request) -> Response:
     return RedirectResponse("/me?applied=1", status_code=303)
 
 
+PERSON_PROCEDURES = ("objection", "correction", "deletion", "complaint")
+
+
+@router.post("/me/open/{procedure}")
+async def open_own(request: Request, procedure: str) -> Response:
+    """The person objects to a refusal or an unsealing, asks for a correction or a deletion, or complains."""
+    got = await posted(request)
+    if isinstance(got, Response):
+        return got
+    account, form = got
+    if procedure not in PERSON_PROCEDURES:
+        return render(request, "error.html", 404, account=account, message=f"procedure: not {procedure}")
+    text = {key: str(form.get(key, "")).strip() for key in ("record_case", "contest", "ground", "concerning")}
+    body: dict[str, Any] = {key: value for key, value in text.items() if value}
+    body["fields"] = [f.strip() for f in str(form.get("fields", "")).split(",") if f.strip()]
+    try:
+        procedure_service.open_case(request.app.state.settings, account, procedure, body, request.app.state.clock())
+    except SealkeeperError as exc:
+        return RedirectResponse(f"/me?error={quote(str(exc))}", status_code=303)
+    return RedirectResponse(f"/me?opened={quote(procedure)}", status_code=303)
+
+
 def install(app: FastAPI) -> None:
     from sealkeeper.web import pages_documents, pages_oversight  # noqa: PLC0415 - they import this module
 

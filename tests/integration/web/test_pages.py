@@ -139,3 +139,22 @@ def test_a_record_page_explains_the_decision_with_the_article_text(home: Setting
     assert page.status_code == 200
     assert "理由：适用的规则" in page.text
     assert "<cite>" in page.text  # each rule with the article it rests on, and the article's wording
+
+
+def test_the_person_asks_for_a_correction_and_a_deletion_and_complains(home: Settings,
+                                                                       record: tuple[str, str]) -> None:  # fmt: skip
+    record_case, token = record
+    person = sign_in(home, "data_subject", subject=token)
+    page = person.get("/me")
+    token_csrf = csrf(page.text)
+    missing = person.post("/me/open/correction", data={"csrf": token_csrf, "record_case": record_case, "fields": ""})
+    assert 'role="alert"' in missing.text  # a correction names the fields: refused, said on the page
+    for procedure, data in (("correction", {"record_case": record_case, "fields": "events[0].date"}),
+                            ("deletion", {"record_case": record_case}),
+                            ("complaint", {"ground": "late", "concerning": record_case})):  # fmt: skip
+        done = person.post(f"/me/open/{procedure}", data={"csrf": token_csrf, **data})
+        assert done.status_code == 200, done.text
+        assert 'role="status"' in done.text
+    with open_store(home).connect() as conn:
+        opened = set(conn.execute(sa.select(cases.c.procedure).where(cases.c.procedure != "sealing")).scalars())
+    assert opened == {"correction", "deletion", "complaint"}
