@@ -25,7 +25,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from sqlalchemy.engine import Connection
 
-from sealkeeper.access import NO_RESOURCE, AccessDecision, AccessRequest, AccessRole, Account, Action, Context, decide
+from sealkeeper.access import AccessDecision, AccessRole, Account, Action
 from sealkeeper.auth import (
     DEFAULT_POLICY,
     AccountError,
@@ -37,6 +37,7 @@ from sealkeeper.auth import (
 )
 from sealkeeper.config import Settings
 from sealkeeper.services import account_secrets as secret
+from sealkeeper.services.authorization import decide_on
 from sealkeeper.services.ledger import Ledger, open_ledger
 from sealkeeper.services.protection import open_protector
 from sealkeeper.services.store_access import open_store
@@ -94,18 +95,9 @@ def account_value(row: Any) -> Account:
     )
 
 
-def decision_event(decision: AccessDecision) -> dict[str, Any]:
-    """An access decision (one without a case number) as a ledger event; the ledger commits the subject."""
-    entry = decision.ledger_entry()
-    entry.pop("case_commitment")  # the ledger sets it from a case number; account management has none
-    return {"type": entry.pop("kind"), **entry, "subject": entry["subject"] or None}
-
-
 def authorise(conn: Connection, ledger: Ledger, actor: Account, at: dt.datetime) -> AccessDecision:
     """The policy's decision on ``actor`` managing accounts, logged in the caller's transaction."""
-    decision = decide(AccessRequest(actor, Action.MANAGE_ACCOUNTS, NO_RESOURCE, Context(at)))
-    ledger.append(conn, decision_event(decision))
-    return decision
+    return decide_on(conn, ledger, actor, Action.MANAGE_ACCOUNTS, at)
 
 
 def _refused(decision: AccessDecision) -> NotAllowedError:

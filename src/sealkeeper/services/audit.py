@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sealkeeper.access import NO_RESOURCE, AccessRequest, Account, Action, Context
+from sealkeeper.access import Account, Action
 from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.ledger import entries as entry_format
 from sealkeeper.services import ledger_queries
-from sealkeeper.services.authorization import decide_and_log, refused
-from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.authorization import require
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import ledger_repository as ledger_rows
 from sealkeeper.store.database import transaction
@@ -22,18 +21,11 @@ CHUNK = 20_000
 MARK = b'"type":"access.decision"'
 
 
-def _allowed(settings: Settings, actor: Account, action: Action, at: dt.datetime) -> None:
-    with transaction(open_store(settings)) as conn:
-        decision = decide_and_log(conn, open_ledger(settings), AccessRequest(actor, action, NO_RESOURCE, Context(at)))
-    if not decision.allowed:
-        raise refused(decision)
-
-
 def overview(settings: Settings, actor: Account, at: dt.datetime, *, account: str = "", purpose: str = "",
              limit: int = 200) -> dict[str, Any]:  # fmt: skip
     """The latest checkpoint with cosignatures, and the access decisions matching ``account`` / ``purpose``
     (substring; empty matches all), newest first, with allow/deny counts over all matches."""
-    _allowed(settings, actor, Action.READ_LEDGER, at)
+    require(settings, actor, Action.READ_LEDGER, at)
     try:
         checkpoint = ledger_queries.checkpoint(settings, sign=False)
     except SealkeeperError:
@@ -59,7 +51,7 @@ def overview(settings: Settings, actor: Account, at: dt.datetime, *, account: st
 
 def verify(settings: Settings, actor: Account, at: dt.datetime) -> dict[str, Any]:
     """``sealkeeper ledger verify`` for an auditor: ok and the figures, or the first bad entry named."""
-    _allowed(settings, actor, Action.VERIFY_LEDGER, at)
+    require(settings, actor, Action.VERIFY_LEDGER, at)
     try:
         result = ledger_queries.verify(settings)
     except SealkeeperError as exc:

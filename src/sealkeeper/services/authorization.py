@@ -14,13 +14,17 @@ salted commitments.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from sealkeeper.access import AccessDecision, AccessRequest, decide
+from sealkeeper.access import NO_RESOURCE, AccessDecision, AccessRequest, Account, Action, Context, decide
 from sealkeeper.auth.errors import NotAllowedError
-from sealkeeper.services.ledger import Ledger
+from sealkeeper.config import Settings
+from sealkeeper.services.ledger import Ledger, open_ledger
+from sealkeeper.services.store_access import open_store
+from sealkeeper.store.database import transaction
 
 
 def decision_event(decision: AccessDecision, case_number: str = "") -> dict[str, Any]:
@@ -37,6 +41,20 @@ def decide_and_log(conn: Connection, ledger: Ledger, request: AccessRequest) -> 
     decision = decide(request)
     ledger.append(conn, decision_event(decision, request.context.case_number))
     return decision
+
+
+def decide_on(conn: Connection, ledger: Ledger, actor: Account, action: Action, at: dt.datetime) -> AccessDecision:
+    """``decide_and_log`` for an action on no record (queues, ledger, statistics, accounts, runs)."""
+    return decide_and_log(conn, ledger, AccessRequest(actor, action, NO_RESOURCE, Context(at)))
+
+
+def require(settings: Settings, actor: Account, action: Action, at: dt.datetime) -> None:
+    """Decide and log an action on no record in a transaction of its own; raise after it commits when refused
+    (for reads that need nothing else in the same transaction)."""
+    with transaction(open_store(settings)) as conn:
+        decision = decide_on(conn, open_ledger(settings), actor, action, at)
+    if not decision.allowed:
+        raise refused(decision)
 
 
 def refused(decision: AccessDecision) -> NotAllowedError:

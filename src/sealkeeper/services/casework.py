@@ -12,13 +12,12 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from sealkeeper.access import NO_RESOURCE, AccessRequest, Account, Action, Context
+from sealkeeper.access import Account, Action
 from sealkeeper.adapters import case_codec
 from sealkeeper.config import Settings
 from sealkeeper.procedures.deadlines import queue as deadline_queue
 from sealkeeper.services import sealing_runs
-from sealkeeper.services.authorization import decide_and_log, refused
-from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.authorization import require
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
 from sealkeeper.store.database import transaction
@@ -30,17 +29,9 @@ class CaseNotFoundError(LookupError):
     pass
 
 
-def _allowed(settings: Settings, actor: Account, action: Action, at: dt.datetime) -> None:
-    """Decide and log a non-record action; raise after the (committed) log when it is refused."""
-    with transaction(open_store(settings)) as conn:
-        decision = decide_and_log(conn, open_ledger(settings), AccessRequest(actor, action, NO_RESOURCE, Context(at)))
-    if not decision.allowed:
-        raise refused(decision)
-
-
 def work_queue(settings: Settings, actor: Account, at: dt.datetime) -> list[dict[str, Any]]:
     """Open cases with a deadline, overdue first, with the days left (``procedures.deadlines.queue``)."""
-    _allowed(settings, actor, Action.VIEW_QUEUE, at)
+    require(settings, actor, Action.VIEW_QUEUE, at)
     with transaction(open_store(settings)) as conn:
         rows = [r for r in repo.cases_where(conn, limit=QUEUE_LIMIT) if r.due is not None]
     open_cases = [case_codec.decode(r.procedure, r.body) for r in rows]  # no narrative: the queue shows none
@@ -48,7 +39,7 @@ def work_queue(settings: Settings, actor: Account, at: dt.datetime) -> list[dict
 
 
 def case_view(settings: Settings, actor: Account, case_id: str, at: dt.datetime) -> dict[str, Any]:
-    _allowed(settings, actor, Action.VIEW_QUEUE, at)
+    require(settings, actor, Action.VIEW_QUEUE, at)
     with transaction(open_store(settings)) as conn:
         row = repo.get_cases(conn, [case_id]).get(case_id)
     if row is None:
@@ -60,5 +51,5 @@ def case_view(settings: Settings, actor: Account, case_id: str, at: dt.datetime)
 
 
 def start_run(settings: Settings, actor: Account, day: dt.date, at: dt.datetime) -> sealing_runs.RunSummary:
-    _allowed(settings, actor, Action.RUN_SEALING, at)
+    require(settings, actor, Action.RUN_SEALING, at)
     return sealing_runs.run(settings, day, at)

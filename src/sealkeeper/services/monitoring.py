@@ -27,13 +27,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from sealkeeper.access import (
-    NO_RESOURCE,
     AccessDecision,
     AccessLogEntry,
-    AccessRequest,
     Account,
     Action,
-    Context,
     Flag,
     Thresholds,
 )
@@ -41,7 +38,7 @@ from sealkeeper.access import flags as raised_flags
 from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.ledger import entries as entry_format
-from sealkeeper.services.authorization import decide_and_log, refused
+from sealkeeper.services.authorization import decide_on, refused
 from sealkeeper.services.ledger import Ledger, open_ledger
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import ledger_repository as ledger_rows
@@ -104,7 +101,7 @@ def history(entries: Iterable[AccessLogEntry], now: dt.datetime, window: dt.time
 
 
 def _authorise(conn: Connection, ledger: Ledger, actor: Account, at: dt.datetime) -> AccessDecision:
-    return decide_and_log(conn, ledger, AccessRequest(actor, Action.REVIEW_FLAGS, NO_RESOURCE, Context(at)))
+    return decide_on(conn, ledger, actor, Action.REVIEW_FLAGS, at)
 
 
 def _detail(row: Any) -> dict[str, Any]:

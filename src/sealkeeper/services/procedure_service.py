@@ -145,6 +145,7 @@ class _Work:
         self.conn, self.settings = conn, settings
         self.book = CaseBook(conn, open_protector(conn, settings))
         self.read: dict[str, tuple[Case, int]] = {}
+        self.bundle_of: dict[str, str] = {}  # record case id -> its source bundle (as read with the case)
         self.events: list[Event] = []
 
     def case(self, case_id: str) -> Case:
@@ -153,6 +154,8 @@ class _Work:
             if row is None:
                 raise CaseNotFoundError(f"case_id: no case {case_id}")
             self.read[case_id] = (self.book.read(row), row.version)
+            if row.bundle:
+                self.bundle_of[case_id] = row.bundle
         return self.read[case_id][0]
 
     def resource(self, case: Case, subject: str) -> Resource:
@@ -163,9 +166,8 @@ class _Work:
 
     def jurisdiction(self, records: list[Case]) -> str:
         for record in records:
-            row = repo.get_cases(self.conn, [record.case_id])[record.case_id]
-            if row.bundle:
-                found = self.conn.execute(sa.select(bundles.c.jurisdiction).where(bundles.c.id == row.bundle))
+            if bundle := self.bundle_of.get(record.case_id):
+                found = self.conn.execute(sa.select(bundles.c.jurisdiction).where(bundles.c.id == bundle))
                 return str(found.scalar_one())
         return ""
 

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from sealkeeper.access import NO_RESOURCE, AccessDecision, AccessRequest, Account, Action, Context
+from sealkeeper.access import AccessDecision, Account, Action
 from sealkeeper.config import Settings
-from sealkeeper.services.authorization import decide_and_log, refused
+from sealkeeper.services.authorization import decide_on, refused
 from sealkeeper.services.ledger import Ledger, open_ledger
 from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.stats import queries
@@ -92,7 +92,7 @@ def _save(conn: Connection, before: Budget, after: Budget) -> None:
 def _authorise(conn: Connection, ledger: Ledger, account: Account | None, at: dt.datetime) -> AccessDecision | None:
     if account is None:
         return None
-    return decide_and_log(conn, ledger, AccessRequest(account, Action.READ_STATISTICS, NO_RESOURCE, Context(at)))
+    return decide_on(conn, ledger, account, Action.READ_STATISTICS, at)
 
 
 def _compute(conn: Connection, query: queries.QuerySpec, cost: int, at: dt.datetime) -> Release:
