@@ -111,7 +111,9 @@ def test_issue_fetch_and_verify_a_certificate(client: TestClient, staff: Staff) 
 def test_the_exception_purpose_prints_the_sealed_record(client: TestClient, staff: Staff) -> None:
     officer = staff.login(client, "certificate_officer")
     body = {"id_number": ID_NUMBER, "purpose": "minor_contact_employment"}
-    issued = client.post("/api/v1/certificates", json=body, headers=officer).json()
+    answer = client.post("/api/v1/certificates", json=body, headers=officer)
+    assert answer.status_code == 200, answer.text
+    issued = answer.json()
     text = pdf_text(client.get(issued["url"], headers=officer).content)
     assert "强制猥亵罪" in text
     assert "已封存，依法定例外予以载明" in text
