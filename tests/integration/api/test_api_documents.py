@@ -94,7 +94,7 @@ def test_issue_fetch_and_verify_a_certificate(client: TestClient, staff: Staff) 
     code = issued["code"]
     assert issued["url"] == f"/api/v1/certificates/{code}.pdf"
     pdf = client.get(issued["url"], headers=officer)
-    assert pdf.status_code == 200
+    assert pdf.status_code == 200, pdf.text
     assert pdf.headers["content-type"] == "application/pdf"
     text = pdf_text(pdf.content)
     assert code in text
