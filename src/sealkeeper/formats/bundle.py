@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -229,9 +230,26 @@ def _event(bid: str, i: int, raw: Mapping[str, Any]) -> Event:
     )
 
 
+_SENTENCE_NUMBERS = ("months", "days", "amount", "probation_months", "licence_months")
+
+
+def _finite_numbers(bid: str, i: int, event: Event) -> None:
+    """Python's json module reads the non-JSON constants NaN and Infinity as floats, and both pass a schema's
+    ``minimum`` (every comparison with NaN is false): refuse them here, naming the field."""
+    fields: list[tuple[str, object]] = []
+    if event.sentence is not None:
+        fields += [(f"sentence.{name}", getattr(event.sentence, name)) for name in _SENTENCE_NUMBERS]
+    if event.penalty is not None:
+        fields += [("penalty.days", event.penalty.days), ("penalty.amount", event.penalty.amount)]
+    for field, value in fields:
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BundleFormatError(bid, f"events[{i}].{field}", f"{value} is not a finite number")
+
+
 def _references(bid: str, bundle: Bundle) -> None:
     by_id: dict[str, tuple[int, Event]] = {}
     for i, event in enumerate(bundle.events):
+        _finite_numbers(bid, i, event)
         if event.id in by_id:
             raise BundleFormatError(bid, f"events[{i}].id", f"duplicate event id {event.id!r}")
         by_id[event.id] = (i, event)

@@ -526,3 +526,19 @@ def test_junk_in_any_date_field_is_a_format_error(data: st.DataObject) -> None:
     _parent(obj, path)[path[-1]] = junk
     err = error_of(obj)
     assert err.bundle_id == obj["id"]
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+@pytest.mark.parametrize(
+    ("index", "part", "name"), [(2, "sentence", "months"), (2, "sentence", "days"), (8, "penalty", "days")]
+)
+def test_non_finite_numbers_are_refused_naming_the_field(constant: str, index: int, part: str, name: str) -> None:
+    """Python's json reads NaN and Infinity (not JSON) as floats; they pass the schema's minimum."""
+    obj = rich_bundle()
+    obj["events"][index][part][name] = "@"
+    decoded = json.loads(json.dumps(obj).replace('"@"', constant))
+    err = error_of(decoded)
+    assert (err.bundle_id, err.field) == ("CN-90", f"events[{index}].{part}.{name}")
+    assert err.message == (
+        "must be at least 0" if constant.startswith("-") else f"{float(constant)} is not a finite number"
+    )
