@@ -24,11 +24,14 @@ err = Console(stderr=True)
 @click.command()
 @click.option("--suite", type=click.Choice(["intl", "gm"]), help="cipher suite (default intl; gm = SM4/SM3)")
 @click.option("--key-provider", type=click.Choice(["keyfile", "pkcs11"]), help="where the key-encryption key lives")
-def init(suite: str | None, key_provider: str | None) -> None:
+@click.option(
+    "--recover", is_flag=True, help="a new database under the key file already in the home, to restore a backup into"
+)
+def init(suite: str | None, key_provider: str | None, recover: bool) -> None:
     """Create the home, the database and the keys (SEALKEEPER_HOME; default: the user data folder)."""
     chosen = settings()
     changes = {k: v for k, v in (("suite", suite), ("key_provider", key_provider)) if v}
-    report = records.init_home(chosen.with_overrides(**changes) if changes else chosen)
+    report = records.init_home(chosen.with_overrides(**changes) if changes else chosen, recover=recover)
     click.echo(f"home:        {report.home}")
     click.echo(f"database:    {report.database}")
     click.echo(f"cipher suite: {report.suite}")

@@ -10,11 +10,15 @@ File layout (format 1)::
 The header names the schema revision, the suite, row counts and the SHA-256 of the plain body, and holds a
 random backup key wrapped by the key-encryption key. Each chunk is zlib-compressed JSON Lines sealed under the
 backup key with associated data binding the backup id, the chunk's index and whether it is the last one, so a
-reordered, swapped or truncated file fails. The wrapped data keys are not in a backup (see store.tables):
-deleting a person destroys their key, and every backup loses them too.
+reordered, swapped or truncated file fails. Every table is in a backup but those ``backup_plan`` names: the
+wrapped data keys are not (deleting a person destroys their key, and every backup loses them too). So a
+backup restored on a new machine (``sealkeeper init --recover`` under the old key file) brings back the legal
+facts, decisions, cases, documents, accounts and the ledger, but each identity stays unreadable there: the
+restore counts them (``identities_without_key``). The data keys live with the database they protect.
 
-Restore decrypts and checks everything first; only then, in one transaction, it replaces the tables.
-Deletions made after the backup survive a restore.
+Restore decrypts and checks everything first; only then, in one transaction, it replaces the tables, by the
+policy of ``backup_plan``: deletions made after the backup survive a restore, accounts, tokens and privacy
+budgets are never rolled back, and the ledger is never forked.
 """
 
 from __future__ import annotations
@@ -34,11 +38,13 @@ import sqlalchemy as sa
 
 from sealkeeper.config import Settings
 from sealkeeper.errors import IntegrityError, KeyUnavailableError, StoreError
+from sealkeeper.services.backup_plan import LEDGER, LIVE_WINS, LedgerAction, backed_up, event_type, ledger_action
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import Protector, open_protector
 from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.store.database import head_revision, transaction
-from sealkeeper.store.tables import BACKED_UP, data_keys, identities, subjects
+from sealkeeper.store.ledger_repository import entries_from, head
+from sealkeeper.store.tables import data_keys, subjects
 from sealkeeper.vault.providers import WrappedKey
 
 MAGIC = b"SKBACKUP1\n"
@@ -48,6 +54,8 @@ _ROWS_PER_CHUNK = 5000
 def _plain(value: Any) -> Any:
     if isinstance(value, bytes | memoryview):
         return {"b64": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, dt.datetime):
+        return {"at": value.isoformat()}
     if isinstance(value, dt.date):
         return {"date": value.isoformat()}
     return value
@@ -55,7 +63,9 @@ def _plain(value: Any) -> Any:
 
 def _typed(value: Any) -> Any:
     if isinstance(value, dict):
-        return base64.b64decode(value["b64"]) if "b64" in value else dt.date.fromisoformat(value["date"])
+        if "b64" in value:
+            return base64.b64decode(value["b64"])
+        return dt.datetime.fromisoformat(value["at"]) if "at" in value else dt.date.fromisoformat(value["date"])
     return value
 
 
@@ -64,7 +74,7 @@ def _aad(backup_id: str, index: int, last: bool) -> bytes:
 
 
 def _lines(conn: sa.Connection, counts: dict[str, int]) -> Iterator[bytes]:
-    for table in BACKED_UP:
+    for table in backed_up():
         for row in conn.execute(sa.select(table).order_by(*table.primary_key.columns)):
             counts[table.name] = counts.get(table.name, 0) + 1
             values = {k: _plain(v) for k, v in row._mapping.items()}
@@ -177,36 +187,37 @@ def _read_checked(settings: Settings, path: Path) -> tuple[dict[str, Any], list[
 
 def restore(settings: Settings, path: Path) -> dict[str, Any]:
     header, rows = _read(settings, path)
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_table.setdefault(row["t"], []).append({k: _typed(v) for k, v in row["r"].items()})
     engine = open_store(settings)
     with transaction(engine) as conn:
         writer_lock(conn)  # no deletion or import can slip in between what is read here and what is written
         protector = open_protector(conn, settings)
+        ledger = _ledger_action(conn, by_table.get("ledger_entries", []))
         keys = {r.token: (r.kek_id, r.wrapped) for r in conn.execute(sa.select(data_keys))}
         deleted_on = {r.token: r.deleted_on for r in conn.execute(sa.select(subjects.c.token, subjects.c.deleted_on))}
         # A deletion is a destroyed key: whatever the backup says, those people stay deleted.
         shredded = {t: deleted_on.get(t) for t, (_, blob) in keys.items() if blob is None}
-        backed = {r["r"]["token"] for r in rows if r["t"] == "subjects"}
-        for table in reversed(BACKED_UP):
-            if table is not subjects:
+        backed = {r["token"] for r in by_table.get("subjects", [])}
+        tables = backed_up()
+        for table in reversed(tables):
+            if table is not subjects and table.name not in LIVE_WINS and _replaces(table.name, ledger):
                 conn.execute(sa.delete(table))
         live = [t for (t,) in conn.execute(sa.select(subjects.c.token))]
         gone = [t for t in live if t not in backed]  # people imported after the backup: they and their keys go
         for start in range(0, len(gone), 900):
             conn.execute(sa.delete(data_keys).where(data_keys.c.token.in_(gone[start : start + 900])))
             conn.execute(sa.delete(subjects).where(subjects.c.token.in_(gone[start : start + 900])))
-        for table in BACKED_UP:
-            batch = [{k: _typed(v) for k, v in r["r"].items()} for r in rows if r["t"] == table.name]
-            if table is subjects:
-                for row in batch:
-                    if row["token"] in shredded:  # a deletion after the backup still holds
-                        row.update(deleted_on=shredded[row["token"]] or row["deleted_on"], id_index=None)
-                _upsert_subjects(conn, batch, set(live))
-            elif table is identities:
-                if batch:
-                    conn.execute(sa.insert(table), batch)
-                _reindex(conn, protector, batch, keys)
-            elif batch:
-                conn.execute(sa.insert(table), batch)
+        people = by_table.get("subjects", [])
+        for row in people:
+            if row["token"] in shredded:  # a deletion after the backup still holds
+                row.update(deleted_on=shredded[row["token"]] or row["deleted_on"], id_index=None)
+        _upsert_subjects(conn, people, set(live))
+        for table in tables:
+            if table is not subjects:
+                _put_back(conn, table, by_table.get(table.name, []), ledger)
+        keyless = _reindex(conn, protector, by_table.get("identities", []), keys)
         if engine.dialect.name == "postgresql":
             conn.execute(
                 sa.text("SELECT setval(pg_get_serial_sequence('imports', 'id'), COALESCE(MAX(id), 1)) FROM imports")
@@ -214,24 +225,64 @@ def restore(settings: Settings, path: Path) -> dict[str, Any]:
         open_ledger(settings).append(
             conn,
             {"type": "store.restored", "backup": header["id"], "taken_on": header["taken_on"],
-             "counts": header["counts"], "keys_destroyed": len(gone)},
+             "counts": header["counts"], "keys_destroyed": len(gone), "ledger": ledger.value,
+             "identities_without_key": keyless},
         )  # fmt: skip
     return {
         "path": str(path), "id": header["id"], "taken_on": header["taken_on"], "counts": header["counts"],
-        "people_imported_since_and_dropped": len(gone),
+        "people_imported_since_and_dropped": len(gone), "ledger": ledger.value, "identities_without_key": keyless,
     }  # fmt: skip
 
 
-def _reindex(conn: sa.Connection, protector: Protector, batch: list[dict[str, Any]], keys: dict[str, Any]) -> None:
-    """The blind index of each restored person whose data key still exists (never taken from the backup)."""
+def _put_back(conn: sa.Connection, table: sa.Table, batch: list[dict[str, Any]], ledger: LedgerAction) -> None:
+    if table.name in LIVE_WINS:
+        _insert_missing(conn, table, batch)
+    elif batch and _replaces(table.name, ledger):
+        conn.execute(sa.insert(table), batch)
+
+
+def _replaces(table: str, ledger: LedgerAction) -> bool:
+    return table not in LEDGER or ledger is LedgerAction.RESTORE
+
+
+def _ledger_action(conn: sa.Connection, backed: list[dict[str, Any]], chunk: int = 10_000) -> LedgerAction:
+    """Compare the backup's ledger entries with the live ones, a chunk at a time (the live log may be long)."""
+    size = head(conn).size
+    is_prefix = len(backed) <= size
+    for start in range(0, len(backed), chunk):
+        if not is_prefix:
+            break
+        ours = backed[start : start + chunk]
+        live = entries_from(conn, start, len(ours))
+        is_prefix = all(bytes(data) == row["data"] for (_, data), row in zip(live, ours, strict=True))
+    setup_only = size <= 100  # a new home writes a handful of entries; a longer log is in use
+    live_types = (event_type(bytes(d)) for _, d in entries_from(conn, 0, size)) if setup_only else iter([None])
+    return ledger_action(is_prefix=is_prefix, live_types=live_types)
+
+
+def _insert_missing(conn: sa.Connection, table: sa.Table, batch: list[dict[str, Any]]) -> None:
+    """Add the backup's rows whose primary key the live table lacks; live rows stay as they are."""
+    key = [c.name for c in table.primary_key.columns]
+    present = {tuple(r) for r in conn.execute(sa.select(*table.primary_key.columns))}
+    missing = [row for row in batch if tuple(row[k] for k in key) not in present]
+    if missing:
+        conn.execute(sa.insert(table), missing)
+
+
+def _reindex(conn: sa.Connection, protector: Protector, batch: list[dict[str, Any]], keys: dict[str, Any]) -> int:
+    """The blind index of each restored person whose data key still exists (never taken from the backup).
+    Returns how many restored identities have no data key here (deleted, or a home that never held them)."""
+    keyless = 0
     for row in batch:
         kek_id, blob = keys.get(row["token"], (None, None))
+        keyless += blob is None
         if row["id_number"] is None or blob is None:
             continue
         dek = protector.data_key(row["token"], kek_id, bytes(blob))
         number = protector.unseal(dek, row["token"], "id_number", row["version"], bytes(row["id_number"]))
         index = protector.blind_index(number)
         conn.execute(sa.update(subjects).where(subjects.c.token == row["token"]).values(id_index=index))
+    return keyless
 
 
 def _upsert_subjects(conn: sa.Connection, batch: list[dict[str, Any]], live: set[str]) -> None:

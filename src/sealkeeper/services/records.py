@@ -27,15 +27,25 @@ class InitReport:
     key_location: str
 
 
-def init_home(settings: Settings) -> InitReport:
-    """Create the home, the keys and the database. Refuses to touch a home or database already set up."""
+def init_home(settings: Settings, *, recover: bool = False) -> InitReport:
+    """Create the home, the keys and the database. Refuses to touch a home or database already set up.
+
+    ``recover``: a new database under the key file already in the home (copied from the machine a backup
+    came from, to restore that backup here); the key file is used, never replaced. A PKCS#11 token's keys
+    are always reused."""
     settings.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     engine = make_engine(settings.database_url)
     if current_revision(engine) is not None and _has_keys(engine):
         raise StoreError(f"the database {settings.database_label} is already initialised; nothing was changed")
-    if settings.key_provider == "keyfile" and settings.key_path.exists():
-        raise ConfigError(f"{settings.key_path} already exists; refusing to replace a key file (nothing was changed)")
-    provider = open_provider(settings, create=True)
+    adopt = recover and settings.key_provider == "keyfile"
+    if adopt and not settings.key_path.exists():
+        raise ConfigError(f"--recover needs the key file at {settings.key_path} (copy it there from the old home)")
+    if not adopt and settings.key_provider == "keyfile" and settings.key_path.exists():
+        raise ConfigError(
+            f"{settings.key_path} already exists; refusing to replace a key file (nothing was changed; to start a "
+            "new database under it and restore a backup, use `sealkeeper init --recover`)"
+        )
+    provider = open_provider(settings, create=not adopt)
     try:
         migrate(engine)
         ensure_ledger_key(settings)
@@ -45,7 +55,7 @@ def init_home(settings: Settings) -> InitReport:
                 conn, {"type": "store.initialised", "suite": protector.suite.name, "keys": settings.key_provider}
             )
     except Exception:
-        if settings.key_provider == "keyfile":
+        if settings.key_provider == "keyfile" and not adopt:
             settings.key_path.unlink(missing_ok=True)  # the key we just made protects nothing yet
         raise
     write_home_config(settings)

@@ -111,7 +111,3 @@ decisions = Table(
     Column("pack_version", String(32), nullable=False),
     Column("input_hash", String(64), nullable=False),
 )
-
-#: Tables a backup copies, in an order that respects foreign keys. ``data_keys`` is left out on purpose
-#: (deletion must reach backups); ``settings`` holds the live wrapped index key, which a restore keeps.
-BACKED_UP = (subjects, identities, imports, bundles, decisions)
