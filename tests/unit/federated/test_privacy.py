@@ -1,0 +1,105 @@
+"""Clipping, noise and the privacy accounting of the federated reader."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sealkeeper.federated import privacy
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+vectors = st.lists(arrays(np.float64, st.integers(1, 20), elements=finite), min_size=1, max_size=4)
+
+
+@given(vectors, st.floats(min_value=1e-3, max_value=1e3))
+def test_clipped_norm_is_at_most_the_bound_and_direction_is_kept(update: list[np.ndarray], bound: float) -> None:
+    clipped = privacy.clip(update, bound)
+    norm = privacy.l2_norm(update)
+    assert privacy.l2_norm(clipped) <= bound * (1 + 1e-9)
+    if norm <= bound:
+        assert all(np.array_equal(a, b) for a, b in zip(clipped, update, strict=True))
+    else:  # scaled, not truncated: every entry by the same factor
+        factor = bound / norm
+        for a, b in zip(clipped, update, strict=True):
+            np.testing.assert_allclose(a, b * factor, rtol=1e-9, atol=1e-12)
+
+
+def test_clip_refuses_a_bound_that_is_not_positive() -> None:
+    with pytest.raises(ValueError, match="positive"):
+        privacy.clip([np.ones(3)], 0.0)
+
+
+def test_difference_is_new_minus_old_array_by_array() -> None:
+    new, old = [np.array([3.0, 4.0]), np.array([[1.0]])], [np.array([1.0, 1.0]), np.array([[2.0]])]
+    out = privacy.difference(new, old)
+    assert [a.tolist() for a in out] == [[2.0, 3.0], [[-1.0]]]
+    with pytest.raises(ValueError, match="arrays"):
+        privacy.difference(new, old[:1])
+
+
+@given(st.floats(min_value=0.0, max_value=10.0), st.floats(min_value=0.01, max_value=10.0), st.integers(1, 50))
+def test_the_sum_of_the_agencies_noise_carries_sigma_times_clip(sigma: float, bound: float, agencies: int) -> None:
+    std = privacy.noise_std(noise_multiplier=sigma, clip_bound=bound, agencies=agencies)
+    assert math.isclose(math.sqrt(agencies * std**2), sigma * bound, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def test_summed_noise_has_the_planned_standard_deviation() -> None:
+    rng = np.random.default_rng(7)
+    agencies, sigma, bound = 5, 1.5, 2.0
+    std = privacy.noise_std(noise_multiplier=sigma, clip_bound=bound, agencies=agencies)
+    zero = [np.zeros(40_000)]
+    total = sum(privacy.add_noise(zero, std, rng)[0] for _ in range(agencies))
+    assert abs(float(np.std(total)) - sigma * bound) < 0.03 * sigma * bound
+    assert abs(float(np.mean(total))) < 0.05
+
+
+def test_noise_by_default_comes_from_the_operating_system_not_a_seed() -> None:
+    a = privacy.add_noise([np.zeros(8)], 1.0)[0]
+    b = privacy.add_noise([np.zeros(8)], 1.0)[0]
+    assert not np.array_equal(a, b)
+
+
+def test_no_noise_leaves_the_clipped_update() -> None:
+    update = [np.array([30.0, 40.0])]
+    assert privacy.privatise(update, clip_bound=5.0, std=0.0)[0].tolist() == [3.0, 4.0]
+
+
+def test_rho_composes_additively_over_rounds() -> None:
+    assert math.isclose(privacy.rho(noise_multiplier=2.0, rounds=1), 1 / 8, rel_tol=1e-9)
+    assert math.isclose(privacy.rho(noise_multiplier=2.0, rounds=10), 10 / 8, rel_tol=1e-9)
+
+
+def test_epsilon_matches_the_zcdp_conversion_bound_and_is_none_without_noise() -> None:
+    eps = privacy.epsilon(noise_multiplier=2.0, rounds=10, delta=1e-5, agencies=5, secure_aggregation=True)
+    assert eps is not None
+    rho = 10 / 8
+    classic = rho + 2 * math.sqrt(rho * math.log(1 / 1e-5))  # Bun & Steinke's conversion; OpenDP's is tighter
+    assert 0 < eps <= classic
+    assert eps > rho  # never below rho
+    assert privacy.epsilon(noise_multiplier=0.0, rounds=3, delta=1e-5, agencies=5, secure_aggregation=True) is None
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(min_value=0.3, max_value=20.0), st.integers(1, 30), st.integers(3, 20))
+def test_epsilon_grows_with_rounds_and_without_secure_aggregation(sigma: float, rounds: int, agencies: int) -> None:
+    def eps(rounds: int, secure_aggregation: bool) -> float | None:
+        return privacy.epsilon(
+            noise_multiplier=sigma, rounds=rounds, delta=1e-5, agencies=agencies, secure_aggregation=secure_aggregation
+        )
+
+    one, more, clear = eps(rounds, True), eps(rounds + 1, True), eps(rounds, False)
+    assert one is not None
+    assert more is not None
+    assert clear is not None
+    assert one < more
+    assert one < clear  # the server sees each agency's update with a 1/sqrt(n) share of the noise
+
+
+def test_epsilon_refuses_nonsense() -> None:
+    with pytest.raises(ValueError, match="delta"):
+        privacy.epsilon(noise_multiplier=1.0, rounds=1, delta=1.5, agencies=3, secure_aggregation=True)
