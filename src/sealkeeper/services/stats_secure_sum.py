@@ -15,8 +15,10 @@ agency's counts must not be written anywhere in clear, and they never reach the 
 
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
+import os
 import random
 import time
 import urllib.error
@@ -36,7 +38,7 @@ TIMEOUT = 60.0
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     aggregator: he.Aggregator | None = None
-    public: bytes = b""
+    round_reply: bytes = b""  # the round's public context as every agency fetches it: serialised once
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -45,8 +47,8 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """No request log (see the module docstring)."""
 
-    def _reply(self, status: int, body: dict[str, Any]) -> None:
-        data = json.dumps(body).encode("utf-8")
+    def _reply(self, status: int, body: dict[str, Any] | bytes) -> None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -71,9 +73,11 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._reply(409, {"error": "the round is already open"})
             body = self._body()
             public = he.unb64(body.get("public"), "public")
-            self.server.aggregator = he.Aggregator(public, int(body.get("cells", 0)))
-            self.server.public = public
-            self._reply(200, {"key_id": self.server.aggregator.key_id})
+            aggregator = he.Aggregator(public, int(body.get("cells", 0)))
+            reply = {"public": he.b64(public), "cells": aggregator.cells, "key_id": aggregator.key_id}
+            self.server.round_reply = json.dumps(reply).encode("utf-8")
+            self.server.aggregator = aggregator
+            self._reply(200, {"key_id": aggregator.key_id})
         except (StatsError, ValueError, TypeError, AttributeError) as exc:
             self._reply(400, {"error": str(exc) if isinstance(exc, StatsError) else "round: malformed"})
 
@@ -82,8 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
         if aggregator is None:
             return self._reply(409, {"error": "no round is open"})
         if self.path == "/round":
-            return self._reply(200, {"public": he.b64(self.server.public), "cells": aggregator.cells,
-                                     "key_id": aggregator.key_id})  # fmt: skip
+            return self._reply(200, self.server.round_reply)
         if self.path == "/total":
             try:
                 total = aggregator.total()
@@ -126,6 +129,15 @@ def _call(method: str, url: str, body: dict[str, Any] | None = None) -> tuple[in
         return exc.code, json.loads(exc.read() or b"{}"), len(data or b"")
 
 
+@functools.lru_cache(maxsize=2)
+def public_key(public: bytes) -> he.PublicKey:
+    """The round's public context, loaded once per process (TenSEAL builds SEAL's context from it: about 2 ms,
+    more than the encryption). In the demonstration a worker process plays several agencies of one round, as
+    an agency's machine would serve several rounds under the authority's key; each agency still fetches the
+    round and encrypts under exactly the bytes it fetched (the cache is keyed by them)."""
+    return he.PublicKey.load(public)
+
+
 def submit(url: str, party: str, counts: list[int]) -> dict[str, Any]:
     """One agency: fetch the round's public context, encrypt its counts, post them. Returns what happened."""
     status, round_, _ = _call("GET", f"{url}/round")
@@ -133,7 +145,7 @@ def submit(url: str, party: str, counts: list[int]) -> dict[str, Any]:
         return {"party": party, "accepted": False, "error": round_.get("error", f"HTTP {status}")}
     public = he.unb64(round_.get("public"), "public")
     start = time.perf_counter()
-    envelope = he.encrypt(public, party, counts)
+    envelope = he.encrypt(public_key(public), party, counts)
     encrypt_seconds = time.perf_counter() - start
     status, reply, sent = _call("POST", f"{url}/contributions", envelope.json())
     return {
@@ -211,7 +223,10 @@ def agency_counts(agencies: int, cells: int, seed: int) -> list[list[int]]:
 
 
 def demo(agencies: int, cells: int, seed: int = 0, workers: int | None = None) -> DemoResult:
-    """Run a whole round locally: aggregator process, agencies in worker processes, authority decrypts."""
+    """Run a whole round locally: aggregator process, agencies in worker processes, authority decrypts.
+
+    The agencies share ``workers`` processes, by default one per core: on a machine with fewer cores than
+    agencies, more processes only contend for the cores (bench/bench_secure_sum.py --http measures it)."""
     if not 1 <= agencies <= 500:
         raise StatsError("agencies: 1 to 500")
     if not 1 <= cells <= he.POLY_MODULUS_DEGREE:
@@ -219,8 +234,9 @@ def demo(agencies: int, cells: int, seed: int = 0, workers: int | None = None) -
     vectors = agency_counts(agencies, cells, seed)
     plaintext = [sum(column) for column in zip(*vectors, strict=True)]  # computed apart, for comparison only
     context = multiprocessing.get_context("spawn")
-    with Round(cells) as round_, context.Pool(workers or min(agencies, 4)) as pool:
-        pool.map(_ready, range(4 * (workers or min(agencies, 4))), chunksize=1)  # every worker ready before timing
+    processes = workers or min(agencies, os.cpu_count() or 1)
+    with Round(cells) as round_, context.Pool(processes) as pool:
+        pool.map(_ready, range(4 * processes), chunksize=1)  # every worker ready before timing
         start = time.perf_counter()
         jobs = [(round_.url, f"agency-{i + 1:03d}", vector) for i, vector in enumerate(vectors)]
         submissions = pool.map(_submit, jobs)

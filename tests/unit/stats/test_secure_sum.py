@@ -100,3 +100,19 @@ def test_envelopes_from_json_name_the_field() -> None:
 def test_counts_outside_the_plaintext_range_are_refused_before_encryption() -> None:
     with pytest.raises(StatsError, match=r"counts\[1\]"):
         he.encrypt(AUTHORITY.public, "a", [1, -1])
+    with pytest.raises(StatsError, match=r"counts\[0\]"):
+        he.encrypt(AUTHORITY.public, "a", [True, 1])  # a bool is no count
+    with pytest.raises(StatsError, match=r"counts\[2\]"):
+        he.encrypt(AUTHORITY.public, "a", [0, 1, he.MAX_TOTAL])
+
+
+def test_the_coefficient_modulus_leaves_room_for_thousands_of_additions() -> None:
+    """One data prime of 54 bits (secure_sum's docstring): the worst case for the noise is one ciphertext added
+    to itself (its noise grows linearly, not as a square root), 4,000 times, and the total is still exact."""
+    envelope = he.encrypt(AUTHORITY.public, "a", [100, 0, 7, 100, 1, 2, 3, 100])
+    aggregator = he.Aggregator(AUTHORITY.public, CELLS)
+    for i in range(4000):
+        aggregator.accept(he.Envelope(f"a{i}", envelope.key_id, CELLS, envelope.ciphertext))
+    total = AUTHORITY.decrypt_total(aggregator.total(), CELLS, 4000, 100)
+    assert total == [4000 * c for c in (100, 0, 7, 100, 1, 2, 3, 100)]
+    assert len(envelope.ciphertext) < 70_000  # one 54-bit prime: 2 x 4,096 x 8 bytes at most, plus a header
