@@ -16,10 +16,12 @@ import sqlalchemy as sa
 SEALKEEPER = Path(sys.executable).parent / "sealkeeper"
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(home: Path, *args: str, token: str = "") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SEALKEEPER_HOME": str(home)}
     env.pop("SEALKEEPER_DATABASE_URL", None)
     env.pop("SEALKEEPER_TOKEN", None)
+    if token:
+        env["SEALKEEPER_TOKEN"] = token
     return subprocess.run([str(SEALKEEPER), *args], env=env, capture_output=True, text=True, timeout=600, check=False)  # noqa: S603 - our own console script
 
 
@@ -28,7 +30,17 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     home = tmp_path_factory.mktemp("stats") / "home"
     done = run(home, "demo", "--people", "100", "--format", "json")
     assert done.returncode == 0, done.stderr
+    (home / "demo-accounts.json").write_text(done.stdout, encoding="utf-8")
     return home
+
+
+def administrator_token(home: Path) -> str:
+    """An API token of the demo home's administrator (`stats budget --set` acts as it)."""
+    made = json.loads((home / "demo-accounts.json").read_text(encoding="utf-8"))
+    username = next(a["username"] for a in made if a["role"] == "administrator")
+    done = run(home, "accounts", "token", "--username", username, "--name", "e2e")
+    assert done.returncode == 0, done.stderr
+    return next(line.split()[-1] for line in done.stdout.splitlines() if line.startswith("token:"))
 
 
 def budget(home: Path) -> dict[str, float]:
@@ -76,7 +88,9 @@ def test_release_json_budget_and_refusal_over_the_budget(demo_home: Path) -> Non
 
 
 def test_application_outcomes_agree_with_the_cases_and_come_as_csv_and_charts(demo_home: Path, tmp_path: Path) -> None:
-    assert run(demo_home, "stats", "budget", "--set", "1000", "--dataset", "cases").returncode == 0
+    assert run(demo_home, "stats", "budget", "--set", "1000", "--dataset", "cases").returncode == 2  # no account
+    token = administrator_token(demo_home)
+    assert run(demo_home, "stats", "budget", "--set", "1000", "--dataset", "cases", token=token).returncode == 0
     png, svg = tmp_path / "a.png", tmp_path / "d.svg"
     done = run(demo_home, "stats", "release", "--query", "applications-by-outcome", "--epsilon", "500",
                "--format", "csv", "--chart", str(png))  # fmt: skip

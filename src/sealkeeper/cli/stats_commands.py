@@ -4,7 +4,8 @@ Outside checks use these names and outputs (issue 8): ``stats queries``, ``stats
 --epsilon E --format json`` → {"query", "epsilon", "mechanism", "cells": [{"key", "value", "ci95"}]},
 ``stats budget --format json`` → {"budgets": [{"dataset", "period", "epsilon_total", "epsilon_spent"}]},
 ``stats secure-sum --agencies N --format json`` → {"agencies", "cells", "decrypted_total", "plaintext_total",
-"seconds"}. A release over the budget exits with status 2 and says so; nothing is spent.
+"seconds"}. A release over the budget exits with status 2 and says so; nothing is spent. ``stats budget --set``
+acts as the account of SEALKEEPER_TOKEN (an administrator), like ``queue`` and ``case``.
 """
 
 from __future__ import annotations
@@ -28,8 +29,21 @@ FORMATS = click.Choice(["json", "csv", "table"])
 def _acting_account() -> Account | None:
     """The account of SEALKEEPER_TOKEN (a statistician's API token), or None: the local operator of the home."""
     token = os.environ.get("SEALKEEPER_TOKEN", "")
+    return _account_of(token) if token else None
+
+
+def _required_account(what: str) -> Account:
+    """The account of SEALKEEPER_TOKEN, which ``what`` needs: a usage error saying so when none is set."""
+    token = os.environ.get("SEALKEEPER_TOKEN", "")
     if not token:
-        return None
+        raise click.UsageError(
+            f"{what} acts as an account: set SEALKEEPER_TOKEN to an administrator's API token "
+            "(`sealkeeper accounts token`)"
+        )
+    return _account_of(token)
+
+
+def _account_of(token: str) -> Account:
     from sealkeeper.services import sign_in  # noqa: PLC0415 - only when a token is given
 
     found = sign_in.authenticate_api_token(settings(), token, now())
@@ -99,11 +113,13 @@ def release_command(query_name: str, epsilon: str, period: str | None, fmt: str,
 @click.option("--dataset", default="records", show_default=True)
 @click.option("--period", default=None, help="a year (default: this year)")
 def budget_command(fmt: str, total: str | None, dataset: str, period: str | None) -> None:
-    """The privacy budget per dataset and period: total, spent and remaining."""
+    """The privacy budget per dataset and period: total, spent and remaining. Setting a total (--set) acts as
+    the account of SEALKEEPER_TOKEN and is the administrator's: those who spend the budget do not set it."""
     from sealkeeper.services import stats as service  # noqa: PLC0415
 
     if total is not None:
-        service.set_budget(settings(), dataset, period, total, now())
+        account = _required_account("stats budget --set")
+        service.set_budget(settings(), dataset, period, total, now(), account=account)
     views = [view.json() for view in service.budgets(settings(), now())]
     if fmt == "json":
         click.echo(json.dumps({"budgets": views}, indent=2))

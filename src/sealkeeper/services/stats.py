@@ -35,7 +35,7 @@ from sealkeeper.store.stats_tables import stats_budgets, stats_releases
 if TYPE_CHECKING:
     from sealkeeper.stats.release import Release
 
-DEFAULT_TOTAL = parse_epsilon("10")  # per dataset and period until `sealkeeper stats budget --set` says otherwise
+DEFAULT_TOTAL = parse_epsilon("10")  # per dataset and period until an administrator sets another (`budget --set`)
 DATASETS = (queries.RECORDS, queries.CASES)
 LOCAL_OPERATOR = "local-operator"  # the command line without SEALKEEPER_TOKEN: whoever holds the home's keys
 
@@ -163,21 +163,31 @@ def budgets(settings: Settings, at: dt.datetime) -> list[BudgetView]:
     return [BudgetView(found[key]) for key in sorted(found, key=lambda k: (k[1], k[0]))]
 
 
-def set_budget(settings: Settings, dataset: str, period: str | None, total: str, at: dt.datetime) -> BudgetView:
-    """Set a dataset's total for a period (never below what it has spent); logged in the ledger."""
+def set_budget(settings: Settings, dataset: str, period: str | None, total: str, at: dt.datetime, *,
+               account: Account) -> BudgetView:  # fmt: skip
+    """Set a dataset's total for a period (never below what it has spent), as ``account``; logged in the ledger.
+
+    The policy's ``configure`` action decides (the administrator's): the budget bounds what the statisticians
+    may spend, so those who spend it do not set it (separation of duties, as for accounts). A refusal is logged
+    and changes nothing."""
     if dataset not in DATASETS:
         raise StatsError(f"dataset: {dataset!r} is not one of {', '.join(DATASETS)}")
     when = period_of(at, period)
     amount = parse_epsilon(total, "epsilon_total")
     engine, ledger = open_store(settings), open_ledger(settings)
+    after: Budget | None = None
     with transaction(engine) as conn:
-        writer_lock(conn)
-        before = _budget(conn, dataset, when)
-        after = before.with_total(amount)
-        ledger.append(
-            conn,
-            {"type": "stats.budget_set", "dataset": dataset, "period": when, "account": LOCAL_OPERATOR,
-             "at": at.isoformat(), "epsilon_total": show(after.total), "epsilon_spent": show(after.spent)},
-        )  # fmt: skip
-        _save(conn, before, after)
+        decision = decide_on(conn, ledger, account, Action.CONFIGURE, at)
+        if decision.allowed:
+            writer_lock(conn)
+            before = _budget(conn, dataset, when)
+            after = before.with_total(amount)
+            ledger.append(
+                conn,
+                {"type": "stats.budget_set", "dataset": dataset, "period": when, "account": account.id,
+                 "at": at.isoformat(), "epsilon_total": show(after.total), "epsilon_spent": show(after.spent)},
+            )  # fmt: skip
+            _save(conn, before, after)
+    if after is None:
+        raise refused(decision)
     return BudgetView(after)

@@ -29,6 +29,7 @@ from sealkeeper.synth.population import generate, write_bundles
 AT = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 STATISTICIAN = Account("acct-stat", frozenset({AccessRole.STATISTICIAN}))
 CLERK = Account("acct-clerk", frozenset({AccessRole.CLERK}), jurisdictions=frozenset({"CN"}))
+ADMINISTRATOR = Account("acct-admin", frozenset({AccessRole.ADMINISTRATOR}))
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_a_release_is_spent_logged_and_stored_before_it_is_returned(population: 
 def test_a_release_over_the_budget_is_refused_and_spends_nothing_the_exact_remainder_is_allowed(
     population: Settings,
 ) -> None:
-    stats.set_budget(population, "records", "2026", "1", AT)
+    stats.set_budget(population, "records", "2026", "1", AT, account=ADMINISTRATOR)
     stats.release(population, "records-by-outcome", "0.6", AT)
     entries = len(ledger(population))
     with pytest.raises(BudgetExceededError, match=r"asks for epsilon 0.5 but only 0.4 remains; refused, nothing spent"):
@@ -112,6 +113,21 @@ def test_a_clerk_is_refused_logged_and_spends_nothing(population: Settings) -> N
     assert denied[-1]["outcome"] == "deny"
 
 
+def test_the_administrator_sets_a_budget_in_the_ledger_and_a_statistician_may_not(population: Settings) -> None:
+    with pytest.raises(NotAllowedError):
+        stats.set_budget(population, "records", "2026", "50", AT, account=STATISTICIAN)  # not their own budget
+    assert [v.json()["epsilon_total"] for v in stats.budgets(population, AT) if v.budget.dataset == "records"] == [10.0]
+    denied = [e for e in ledger(population) if e["type"] == "access.decision" and e.get("account") == STATISTICIAN.id]
+    assert denied[-1]["outcome"] == "deny"
+    assert not [e for e in ledger(population) if e["type"] == "stats.budget_set"]
+    view = stats.set_budget(population, "records", "2026", "2.5", AT, account=ADMINISTRATOR)
+    assert view.json() == {"dataset": "records", "period": "2026", "epsilon_total": 2.5, "epsilon_spent": 0.0}
+    changes = [e for e in ledger(population) if e["type"] == "stats.budget_set"]
+    assert [(e["account"], e["epsilon_total"], e["dataset"], e["period"]) for e in changes] == [
+        (ADMINISTRATOR.id, "2.5", "records", "2026")
+    ]
+
+
 def test_a_failure_before_commit_spends_nothing_and_shows_nothing(population: Settings) -> None:
     with open_store(population).begin() as conn:
         conn.execute(sa.text("DROP TABLE stats_releases"))  # the release's last write will fail
@@ -124,7 +140,7 @@ def test_a_failure_before_commit_spends_nothing_and_shows_nothing(population: Se
 
 
 def test_counts_agree_with_the_store_at_a_large_epsilon(population: Settings) -> None:
-    stats.set_budget(population, "records", "2026", "1000", AT)
+    stats.set_budget(population, "records", "2026", "1000", AT, account=ADMINISTRATOR)
     result = stats.release(population, "records-by-outcome", "1000", AT)  # scale 0.004: P(noise != 0) ~ e^-250
     with open_store(population).connect() as conn:
         rows = conn.execute(sa.select(bundles.c.token, decisions.c.status).select_from(
@@ -139,7 +155,7 @@ def test_counts_agree_with_the_store_at_a_large_epsilon(population: Settings) ->
 
 
 def test_the_policy_simulation_covers_nested_profiles_of_the_convicted(population: Settings) -> None:
-    stats.set_budget(population, "records", "2026", "1000", AT)
+    stats.set_budget(population, "records", "2026", "1000", AT, account=ADMINISTRATOR)
     result = stats.release(population, "policy-coverage", "1000", AT)
     cells = {c.key: c.value for c in result.cells}
     with open_store(population).connect() as conn:
