@@ -1,0 +1,66 @@
+"""`sealkeeper reader …`: train the judgment reader on the synthetic corpus, list and show saved versions."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from sealkeeper.cli.context import settings, today
+from sealkeeper.services import reader_models
+
+
+def version_number(text: str) -> int:
+    """``3`` or ``v3``."""
+    digits = text.removeprefix("v")
+    if not digits.isdigit() or int(digits) < 1:
+        raise click.BadParameter(f"{text!r} is not a model version (v1, v2, …)")
+    return int(digits)
+
+
+@click.group()
+def reader() -> None:
+    """The judgment reader (issue 9): proposes charge, sentence, dates and juvenile from a judgment's text."""
+
+
+@reader.command("train")
+@click.option("--agencies", type=click.IntRange(1, 50), default=5, show_default=True)
+@click.option("--per-agency", type=click.IntRange(8, 100_000), default=400, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--no-save", is_flag=True, help="print the figures only; save no model version")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def train_command(agencies: int, per_agency: int, seed: int, no_save: bool, fmt: str) -> None:
+    """Train on synthetic judgments pooled from every agency (saved as the next version) and, for comparison,
+    each agency alone; all scored on every agency's held-out documents."""
+    report = reader_models.train(settings(), seed=seed, agencies=agencies, per_agency=per_agency, today=today(),
+                                 keep=not no_save)  # fmt: skip
+    if fmt == "json":
+        click.echo(json.dumps(report.json(), ensure_ascii=False, indent=2))
+        return
+    table = Table("model", "trained on", "charge accuracy", "sentence exact", "charge accuracy (own test)")
+    c = report.centralised
+    table.add_row("centralised", "all agencies pooled", f"{c.charge_accuracy:.3f}", f"{c.sentence_exact:.3f}", "")
+    for name, m, own in zip(report.agencies, report.local, report.local_own, strict=True):
+        table.add_row(
+            "local", name, f"{m.charge_accuracy:.3f}", f"{m.sentence_exact:.3f}", f"{own.charge_accuracy:.3f}"
+        )
+    Console().print(table)
+    click.echo(f"scored on {c.n} held-out documents of {len(report.agencies)} agencies")
+    if report.version is not None:
+        click.echo(f"saved as reader model v{report.version} ({reader_models.models_root(settings())})")
+
+
+@reader.command("models")
+def models_command() -> None:
+    """The saved versions, with their figures."""
+    click.echo(json.dumps(reader_models.list_models(settings()), ensure_ascii=False, indent=2))
+
+
+@reader.command("show")
+@click.argument("version", required=False)
+def show_command(version: str | None) -> None:
+    """The model card of VERSION (default: the latest), after checking it against the weights."""
+    _, card = reader_models.load(settings(), version_number(version) if version else None)
+    click.echo(json.dumps(card, ensure_ascii=False, indent=2))
