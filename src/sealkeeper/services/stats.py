@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 
 from sealkeeper.access import AccessDecision, Account, Action
 from sealkeeper.config import Settings
-from sealkeeper.services.authorization import decide_on, refused
+from sealkeeper.services.authorization import decide_on, refused, require
 from sealkeeper.services.ledger import Ledger, open_ledger
 from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.stats import queries
@@ -161,6 +161,12 @@ def budgets(settings: Settings, at: dt.datetime) -> list[BudgetView]:
     for dataset in DATASETS:
         found.setdefault((dataset, period_of(at, None)), Budget(dataset, period_of(at, None), DEFAULT_TOTAL, 0))
     return [BudgetView(found[key]) for key in sorted(found, key=lambda k: (k[1], k[0]))]
+
+
+def budgets_for(settings: Settings, account: Account, at: dt.datetime) -> list[BudgetView]:
+    """``budgets`` for a signed-in account: the statistician's (the policy decides and logs the reading)."""
+    require(settings, account, Action.READ_STATISTICS, at)
+    return budgets(settings, at)
 
 
 def set_budget(settings: Settings, dataset: str, period: str | None, total: str, at: dt.datetime, *,
