@@ -44,7 +44,7 @@ def client(home: Settings, tmp_path: Path) -> TestClient:
 def spent(client: TestClient, who: dict[str, str], dataset: str = "records") -> float:
     answer = client.get("/api/v1/stats/budget", headers=who)
     assert answer.status_code == 200, answer.text
-    return next(b["epsilon_spent"] for b in answer.json()["budgets"] if b["dataset"] == dataset)
+    return float(next(b["epsilon_spent"] for b in answer.json()["budgets"] if b["dataset"] == dataset))
 
 
 def test_the_statistician_lists_reads_the_budget_and_releases(client: TestClient, home: Settings) -> None:
