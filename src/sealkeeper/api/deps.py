@@ -3,6 +3,9 @@
 Credentials come as ``Authorization: Bearer <token>``: a session token (from ``POST /api/v1/session``) or an
 API token for system-to-system calls. Anything else is a 401 that says what is missing, never why a token
 failed in detail beyond idle/expired/unknown.
+
+The dependencies that do no I/O are ``async``: FastAPI runs a plain ``def`` dependency in its thread pool, a
+hand-over to a thread and back for each (four per request here before), which cost more than their work.
 """
 
 from __future__ import annotations
@@ -22,12 +25,12 @@ from sealkeeper.services import sign_in
 bearer = HTTPBearer(auto_error=False, description="a session token or an API token")
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_now(request: Request) -> dt.datetime:
+async def get_now(request: Request) -> dt.datetime:
     clock: Callable[[], dt.datetime] = request.app.state.clock
     return clock()
 
@@ -36,7 +39,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 NowDep = Annotated[dt.datetime, Depends(get_now)]
 
 
-def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
+async def bearer_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> str:
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "sign in first: send Authorization: Bearer <token>")
     return credentials.credentials

@@ -50,12 +50,14 @@ from sealkeeper.rules.engine import resolver_for
 from sealkeeper.rules.facts import record_facts
 from sealkeeper.services import signed_documents as sd
 from sealkeeper.services.authorization import decision_event, refused
+from sealkeeper.services.group_commit import group_commit
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import Protector, open_protector
 from sealkeeper.services.signed_documents import DocumentNotFoundError, IssuedDocument
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import document_repository as docs
 from sealkeeper.store import repository as repo
+from sealkeeper.store.account_repository import reading
 from sealkeeper.store.database import transaction
 
 __all__ = ["DocumentNotFoundError", "IssuedDocument", "issue_certificate", "verify_certificate"]
@@ -148,14 +150,18 @@ def issue_certificate(
     pack: str = "CN",
     pdf: bool = False,
 ) -> IssuedDocument:
-    """Issue a certificate for the person with ``id_number`` (or subject token ``subject``)."""
+    """Issue a certificate for the person with ``id_number`` (or subject token ``subject``).
+
+    What the certificate says is read in one snapshot (no write lock); it is signed outside any transaction;
+    the document and the ledger entries are then written in one write transaction shared with concurrent
+    issuances (``group_commit``), and this returns only after it committed. A person deleted between the read
+    and the write gets no document: the decision is logged with a ``certificate.blocked`` entry instead."""
     rules = certificate_rules(pack)
     if purpose not in rules.purposes:
         raise CertificateError(f"purpose: not one of {sorted(rules.purposes)}")
-    engine, ledger, key = open_store(settings), open_ledger(settings), sd.signing_key(settings)
-    problem: CertificateError | None = None
-    signed = None
-    with transaction(engine) as conn:
+    problem: CertificateError | SubjectNotFoundError | None = None
+    person: tuple[sd.Sealer, str] | None = None
+    with reading(open_store(settings)) as conn:
         protector = open_protector(conn, settings)
         token = _find(conn, protector, id_number, subject)
         request = AccessRequest(officer, Action.ISSUE_CERTIFICATE, Resource(sealed=False, subject=token,
@@ -168,23 +174,39 @@ def issue_certificate(
                 lines = certificate_view(records, purpose, rules)
             except CertificateError as exc:
                 problem = exc
-                events.append({"type": "certificate.blocked", "subject": token, "purpose": purpose,
-                               "at": at.isoformat(), "reason": str(exc)})  # fmt: skip
+                events.append(_blocked(token, purpose, at, str(exc)))
             else:
-                sealer, name = sd.open_person(conn, protector, token)
-                certificate = make_certificate(holder=name, purpose=purpose, office=OFFICE, issued_on=at.date(),
-                                               lines=lines, rules=rules, labels=labels)  # fmt: skip
-                signed = sign(certificate, key)
-                sd.store(conn, sealer, signed, at.date())
-                events.append(sd.issued_event(signed, token, at, purpose=purpose, entries=len(lines),
-                                              exceptions=sorted({ln.rule for ln in lines if ln.sealed})))  # fmt: skip
-        ledger.append_many(conn, events)
+                person = sd.open_person(conn, protector, token)
+    signed = None
+    if person is not None:
+        certificate = make_certificate(holder=person[1], purpose=purpose, office=OFFICE, issued_on=at.date(),
+                                       lines=lines, rules=rules, labels=labels)  # fmt: skip
+        signed = sign(certificate, sd.signing_key(settings))
+        events.append(sd.issued_event(signed, token, at, purpose=purpose, entries=len(lines),
+                                      exceptions=sorted({ln.rule for ln in lines if ln.sealed})))  # fmt: skip
+
+    def write(conn: Connection) -> list[dict[str, Any]]:
+        nonlocal problem
+        if signed is None or person is None:
+            return events
+        if repo.wrapped_keys(conn, [token]).get(token, (None, None))[1] is None:
+            problem = SubjectNotFoundError("subject: the person's data was deleted while the certificate was made")
+            return [*events[:-1], _blocked(token, purpose, at, str(problem))]
+        sd.store(conn, person[0], signed, at.date())
+        return events
+
+    group_commit(settings).run(write)
     if not decision.allowed:
         raise refused(decision)
     if problem is not None or signed is None:
         raise problem or CertificateError("certificate: not issued")
     body = render_pdf(signed, "zh") if pdf else None
     return IssuedDocument(signed.code, str(signed.kind), at.date(), token, body)
+
+
+def _blocked(token: str, purpose: str, at: dt.datetime, reason: str) -> dict[str, Any]:
+    return {"type": "certificate.blocked", "subject": token, "purpose": purpose, "at": at.isoformat(),
+            "reason": reason}  # fmt: skip
 
 
 def certificate_pdf(  # noqa: PLR0917 - who, which, when, how printed, under which pack's jurisdiction

@@ -66,6 +66,7 @@ class Protector:
 
     @classmethod
     def initialise(cls, conn: Connection, settings: Settings, provider: KeyProvider) -> Protector:
+        forget_protectors()  # a new database (perhaps at a URL used before in this process)
         suite = suite_by_name(settings.suite)
         index_key = os.urandom(suite.index_key_bytes)
         repo.put_setting(conn, SUITE_SETTING, suite.name)
@@ -128,8 +129,26 @@ class Protector:
         return open_field(self.suite, dek, record_id, field, version, blob)
 
 
+_PROTECTORS: dict[tuple[str, str, str], Protector] = {}
+
+
 def open_protector(conn: Connection, settings: Settings) -> Protector:
-    return Protector.from_store(conn, settings, open_provider(settings))
+    """The home's protector. With a key file it is made once per process and database (the blind-index key
+    never changes for a database, a rewrap keeps it, and the provider reloads a rotated key file itself), not
+    on every request: that read the key file and two settings rows and unwrapped the key each time. A PKCS#11
+    provider is opened per use as before (its sessions are not shared between threads)."""
+    if settings.key_provider != "keyfile":
+        return Protector.from_store(conn, settings, open_provider(settings))
+    key = (settings.database_url, str(settings.key_path), settings.suite)
+    found = _PROTECTORS.get(key)
+    if found is None:
+        found = _PROTECTORS[key] = Protector.from_store(conn, settings, open_provider(settings))
+    return found
+
+
+def forget_protectors() -> None:
+    """Drop the protectors held (``store_access.close_all``, and ``initialise`` of a new database)."""
+    _PROTECTORS.clear()
 
 
 def wrapped_row(token: str, wrapped: WrappedKey) -> dict[str, object]:

@@ -6,6 +6,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sealkeeper.config import Settings
 from sealkeeper.errors import StoreError
+from sealkeeper.services.protection import forget_protectors
 from sealkeeper.store.database import check_schema, make_engine
 from sealkeeper.store.ledger_repository import lock_head
 
@@ -36,6 +37,7 @@ def close_all() -> None:
         engine.dispose()
     _ENGINES.clear()
     _CURRENT.clear()
+    forget_protectors()
 
 
 def writer_lock(conn: Connection) -> None:
