@@ -7,7 +7,9 @@ rules and the legal reasons that may delay a notice; ``certificates.toml`` the c
 
 from __future__ import annotations
 
+import ast
 import functools
+import re
 import threading
 import tomllib
 from collections.abc import Mapping
@@ -17,6 +19,7 @@ from typing import Any
 
 import casbin  # type: ignore[import-untyped]
 from casbin.persist.adapters import StringAdapter  # type: ignore[import-untyped]
+from casbin.util.expression import SimpleEval  # type: ignore[import-untyped]
 
 from sealkeeper.access.errors import PolicyDataError
 from sealkeeper.access.vocabulary import AccessRole, Action
@@ -147,10 +150,34 @@ def _check_names(policy: Policy) -> None:
             raise PolicyDataError(f"access policy rule {rule.id}: unknown action or role {names}")
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(expr: str) -> ast.expr:
+    """A matcher expression as Casbin's ``CoreEnforcer._get_expression`` rewrites and parses it."""
+    text = re.sub(r"!(?!=)", "not ", expr.replace("&&", "and").replace("||", "or"))
+    statement = ast.parse(text.strip()).body[0]
+    if not isinstance(statement, ast.Expr):
+        raise PolicyDataError("access policy: a matcher is not an expression")
+    return statement.value
+
+
+class _Enforcer(casbin.Enforcer):  # type: ignore[misc] # an untyped library's class
+    """Casbin's enforcer, parsing each matcher expression once. Casbin parses the matcher (with the rule's
+    condition put in for ``eval(p.cond)``) afresh for every rule on every request: a third of a decision's
+    time. The parsed tree is kept by its text (the policy's conditions are few); the evaluator around it is
+    made per call, as Casbin makes it, so its functions and names are the call's own."""
+
+    @staticmethod
+    def _get_expression(expr: str, functions: Any = None) -> Any:
+        evaluator = SimpleEval("", functions)
+        evaluator.expr = expr
+        evaluator.ast_parsed_value = _parsed(expr)
+        return evaluator
+
+
 def _enforcer(model_text: str, policy_text: str) -> Any:
     model = casbin.Model()
     model.load_model_from_text(model_text)
-    return casbin.Enforcer(model, StringAdapter(policy_text))
+    return _Enforcer(model, StringAdapter(policy_text))
 
 
 @functools.cache
