@@ -6,6 +6,7 @@ from __future__ import annotations
 from sealkeeper.access import AccessRole, certificate_rules, load_policy
 from sealkeeper.procedures.complaint import Ground
 from sealkeeper.services.procedure_service import commands_of, procedures, state_names
+from sealkeeper.stats.queries import QUERIES
 from sealkeeper.web.forms import fields_of
 
 
@@ -14,6 +15,7 @@ def dynamic_ids() -> set[str]:
     ids |= set(load_policy().judicial_purposes)  # the stated purpose of an access request
     ids |= set(certificate_rules("CN").purposes)  # the purposes a certificate is asked for
     ids |= {str(ground.value) for ground in Ground}  # the grounds of a complaint (the person's form)
+    ids |= {q.title for q in QUERIES.values()} | {q.dataset for q in QUERIES.values()}  # the statistics page
     for name in procedures():
         ids.add(name)
         ids |= set(state_names(name))

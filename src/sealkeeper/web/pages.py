@@ -223,10 +223,11 @@ async def open_own(request: Request, procedure: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from sealkeeper.web import pages_documents, pages_oversight  # noqa: PLC0415 - they import this module
+    from sealkeeper.web import pages_documents, pages_oversight, pages_stats  # noqa: PLC0415 - they import this module
 
     app.include_router(router)
     app.include_router(pages_oversight.router)
     app.include_router(pages_documents.router)
+    app.include_router(pages_stats.router)
     static = resources.files("sealkeeper.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
