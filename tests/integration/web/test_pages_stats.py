@@ -38,7 +38,7 @@ def csrf(html: str) -> str:
 
 
 def spent(home: Settings) -> float:
-    return next(v.json()["epsilon_spent"] for v in stats.budgets(home, NOW) if v.budget.dataset == "records")
+    return float(next(v.json()["epsilon_spent"] for v in stats.budgets(home, NOW) if v.budget.dataset == "records"))
 
 
 @pytest.fixture
