@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from sealkeeper.cli.context import settings, today
-from sealkeeper.services import reader_models
+from sealkeeper.services import reader_models, reader_proposals
 
 
 def version_number(text: str) -> int:
@@ -64,3 +66,29 @@ def show_command(version: str | None) -> None:
     """The model card of VERSION (default: the latest), after checking it against the weights."""
     _, card = reader_models.load(settings(), version_number(version) if version else None)
     click.echo(json.dumps(card, ensure_ascii=False, indent=2))
+
+
+def prepare_proposals(texts: Path, version: str | None) -> Callable[[], None]:
+    """Read TEXTS and load the model now (so a bad file or model stops before anything is written); the
+    returned call proposes and attaches, printing what it did."""
+    items = reader_proposals.read_texts(texts)
+    chosen = version_number(version) if version else reader_models.latest(settings())
+    model, _ = reader_models.load(settings(), chosen)
+
+    def attach() -> None:
+        counts = reader_proposals.attach(settings(), texts, items, model=model, model_version=chosen, today=today())
+        click.echo(
+            f"{texts}: {counts['proposed']} proposals by reader model v{chosen} await review (needs_review)"
+            + (f"; {counts['kept_decided']} already decided, kept" if counts["kept_decided"] else "")
+        )
+
+    return attach
+
+
+@reader.command("propose")
+@click.argument("texts", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--model", "version", help="the model version (v1, v2, …; default: the latest)")
+def propose_command(texts: Path, version: str | None) -> None:
+    """Attach the reader's proposals for judgment TEXTS (JSON Lines: bundle, record, text) to stored records,
+    for a clerk to confirm on the case page."""
+    prepare_proposals(texts, version)()

@@ -52,8 +52,19 @@ def migrate() -> None:
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--as-of", "as_of", callback=day_option, help="the day the decisions are taken on (default: today)")
-def import_command(file: Path, as_of: dt.date) -> None:
+@click.option(
+    "--texts",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="judgment texts (JSON Lines: bundle, record, text): the reader proposes their facts for review",
+)
+@click.option("--reader-model", help="the reader model version for --texts (v1, v2, …; default: the latest)")
+def import_command(file: Path, as_of: dt.date, texts: Path | None, reader_model: str | None) -> None:
     """Import record bundles (JSON, JSON Lines or CSV): all of the file or nothing."""
+    attach = None
+    if texts is not None:  # read and checked, with the model, before anything is imported
+        from sealkeeper.cli.reader_commands import prepare_proposals  # noqa: PLC0415 - numpy/sklearn only if asked
+
+        attach = prepare_proposals(texts, reader_model)
     report = import_file(settings(), file, as_of, today(), progress=lambda stage: err.print(f"{stage} …"))
     if report.already_imported:
         click.echo(f"{file}: {report.bundles} bundles, all already imported; nothing changed")
@@ -66,6 +77,8 @@ def import_command(file: Path, as_of: dt.date) -> None:
         click.echo(f"  {status}: {n}")
     if not report.already_imported:  # ex officio: sealed on import, not the next day (the daily run catches up
         print_run(run_sealing(today()))  # on anything an interrupted import-and-run left undone)
+    if attach is not None:
+        attach()
 
 
 @click.command()

@@ -20,7 +20,7 @@ from enum import Enum
 import sqlalchemy as sa
 
 from sealkeeper.errors import StoreError
-from sealkeeper.store import account_tables, ledger_tables, procedure_tables, stats_tables  # noqa: F401 - every table on the metadata
+from sealkeeper.store import account_tables, ledger_tables, procedure_tables, reader_tables, stats_tables  # noqa: F401 - every table on the metadata
 from sealkeeper.store.tables import data_keys, metadata, settings
 
 NOT_BACKED_UP = frozenset({settings.name, data_keys.name, account_tables.sessions.name})

@@ -11,7 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
-from sealkeeper.store import account_tables, ledger_tables, procedure_tables, stats_tables  # noqa: F401 - register their tables on the metadata
+from sealkeeper.store import account_tables, ledger_tables, procedure_tables, reader_tables, stats_tables  # noqa: F401 - register their tables on the metadata
 from sealkeeper.store import repository as repo
 from sealkeeper.store.database import check_schema, current_revision, head_revision, make_engine, migrate
 from sealkeeper.store.tables import data_keys, metadata, subjects

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from sealkeeper.store import account_tables, ledger_tables, procedure_tables, stats_tables  # noqa: F401 - put their tables on the same metadata
+from sealkeeper.store import account_tables, ledger_tables, procedure_tables, reader_tables, stats_tables  # noqa: F401 - put their tables on the same metadata
 from sealkeeper.store.tables import metadata
 
 connection = context.config.attributes["connection"]
