@@ -46,5 +46,6 @@ def test_demo_accounts_sign_in_and_cover_every_role(tmp_path: Path) -> None:
         close_all()
     for expected in [("application", "filed"), ("application", "accepted"), ("application", "notified"),
                      ("objection", "filed"), ("unsealing", "requested"), ("correction", "filed"),
-                     ("deletion", "filed"), ("complaint", "filed"), ("sealing", "sealed")]:  # fmt: skip
+                     ("deletion", "filed"), ("complaint", "filed"), ("complaint", "referred"),
+                     ("sealing", "sealed")]:  # fmt: skip
         assert expected in procedures

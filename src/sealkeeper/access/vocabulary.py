@@ -19,6 +19,7 @@ class AccessRole(StrEnum):
     AUDITOR = "auditor"
     STATISTICIAN = "statistician"
     ADMINISTRATOR = "administrator"
+    HIGHER_AUTHORITY = "higher_authority"  # 上一级机关 (复议): decides complaints referred to it
 
 
 class Action(StrEnum):
@@ -47,6 +48,8 @@ class Action(StrEnum):
     HANDLE_CASE = "handle_case"  # a staff step in a procedure (the procedure's table says which role may)
     REQUEST_UNSEALING = "request_unsealing"  # a judicial organ asks for a record's seal to be lifted
     COMPLAIN = "complain"  # the person complains to the supervising body
+    VIEW_REFERRED_COMPLAINTS = "view_referred_complaints"  # the higher authority's inbox and complaint files
+    DECIDE_COMPLAINT = "decide_complaint"  # the higher authority's reconsideration (复议) of a referred complaint
 
 
 #: Actions that show the content of a record (or of every record of a person). The administrator never gets one.
@@ -67,7 +70,7 @@ RECORD_READING: frozenset[Action] = frozenset(
 
 def access_role(role: str) -> AccessRole | None:
     """The access role a procedure role (``procedures.base.Role``, a str enum) acts under, or None when it has
-    none (system, guardian, counsel, higher authority). The names are shared, so access does not import the
+    none (system, guardian, counsel). The names are shared, so access does not import the
     procedures."""
     value = str(role)
     return AccessRole(value) if value in AccessRole.__members__.values() else None

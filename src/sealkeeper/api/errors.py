@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from sealkeeper.auth.errors import AccountError, AuthError, NotAllowedError, PasswordRejectedError
-from sealkeeper.errors import ConfigError, SealkeeperError, StoreError, VaultError
+from sealkeeper.errors import ConfigError, KeyDestroyedError, SealkeeperError, StoreError, VaultError
 from sealkeeper.procedures.errors import CommandRefusedError, OpeningRefusedError
 from sealkeeper.services.procedure_service import InputError
 
@@ -38,6 +38,7 @@ STATUS: tuple[tuple[type[Exception], int], ...] = (
     (AccountError, 422),
     (AuthError, 401),
     (CommandRefusedError, 409),
+    (KeyDestroyedError, 410),  # the person's data was erased (deletion): gone for good, not unavailable
     (VaultError, 503),
     (ConfigError, 503),
     (StoreError, 409),

@@ -1,4 +1,4 @@
-"""Procedures for staff: the work queue, a case, the sealing run."""
+"""Procedures for staff: the work queue, a case, the sealing run; the higher authority's referred complaints."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pydantic import BaseModel
 
 from sealkeeper.api.deps import AccountDep, NowDep, SettingsDep
 from sealkeeper.api.errors import ApiError
-from sealkeeper.services import casework
+from sealkeeper.services import casework, complaints
+from sealkeeper.services.procedure_service import CaseNotFoundError
 
 router = APIRouter(tags=["procedures"])
 
@@ -52,3 +53,19 @@ def sealing_run(body: RunRequest, account: AccountDep, settings: SettingsDep, no
     summary = casework.start_run(settings, account, day, at)
     return RunSummary(day=summary.day, last_run=summary.last_run, planned=summary.planned, applied=summary.applied,
                       skipped=summary.skipped, effects=summary.effects)  # fmt: skip
+
+
+@router.get("/complaints/referred")
+def referred_complaints(account: AccountDep, settings: SettingsDep, now: NowDep) -> list[dict[str, Any]]:
+    """The higher authority's inbox (复议): complaints referred to it, overdue first, with the days left."""
+    return complaints.referred_inbox(settings, account, now)
+
+
+@router.get("/complaints/{case_id}", responses={404: {"description": "no complaint referred under that id"}})
+def complaint_file(case_id: str, account: AccountDep, settings: SettingsDep, now: NowDep) -> dict[str, Any]:
+    """A referred complaint and the procedural view of the case it concerns (no record content, no narrative).
+    The higher authority decides it with ``POST /cases/{case_id}/Reconsider``."""
+    try:
+        return complaints.complaint_file(settings, account, case_id, now)
+    except CaseNotFoundError as exc:
+        raise ApiError(404, str(exc)) from None

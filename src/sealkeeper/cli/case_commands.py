@@ -73,11 +73,15 @@ def _echo(value: object) -> None:
 
 
 @click.command("queue")
-def queue_command() -> None:
+@click.option("--referred", is_flag=True, help="the higher authority's inbox: complaints referred to it (复议)")
+def queue_command(referred: bool) -> None:
     """The work queue (open cases with a deadline, overdue first), as the account of SEALKEEPER_TOKEN."""
-    from sealkeeper.services import casework  # noqa: PLC0415
+    from sealkeeper.services import casework, complaints  # noqa: PLC0415
 
-    _echo(casework.work_queue(settings(), _acting_account(), now()))
+    if referred:
+        _echo(complaints.referred_inbox(settings(), _acting_account(), now()))
+    else:
+        _echo(casework.work_queue(settings(), _acting_account(), now()))
 
 
 @click.group()

@@ -6,8 +6,9 @@ An accepted correction changes facts; the service re-evaluates the record and ap
 (``sealing.ApplyDecision`` with trigger ``correction``).
 
 Deletion: filed → decided (accept / reject, with reasons: a seal is not a deletion, so most requests about a
-lawful record are rejected) → if accepted, erased (the service destroys the data key and confirms) → notice →
-closed. Both may be withdrawn by the applicant until the decision.
+lawful record are rejected) → if accepted, erased (a clerk carries it out: the service destroys the person's
+data key in the same transaction as ``ConfirmErased``) → notice → closed. Both may be withdrawn by the
+applicant until the decision.
 """
 
 from __future__ import annotations
@@ -100,7 +101,9 @@ class Decide:
 
 @dataclass(frozen=True, slots=True)
 class ConfirmErased:
-    """The service destroyed the person's data key for the record (crypto-shredding)."""
+    """The accepted deletion is carried out: the person's data key is destroyed (crypto-shredding). A clerk
+    gives it (or the system); the service destroys the key in the same transaction as this step, so the case
+    never says erased unless the key is gone."""
 
 
 S = RequestState
@@ -252,7 +255,7 @@ _CORRECTION: Table = {
 }
 _DELETION: Table = {
     (S.FILED, Decide): ((Role.APPROVER,), _decide),
-    (S.DECIDED, ConfirmErased): ((Role.SYSTEM,), _erased),
+    (S.DECIDED, ConfirmErased): ((Role.CLERK, Role.SYSTEM), _erased),
     (S.DECIDED, SendNotice): ((Role.CLERK,), _notify),
     (S.ERASED, SendNotice): ((Role.CLERK,), _notify),
     (S.FILED, Withdraw): (APPLICANTS, _withdraw),

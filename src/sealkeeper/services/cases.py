@@ -8,7 +8,7 @@
 
 The narrative is bound to (case id, "case_narrative", version), so a narrative moved to another case or
 version does not open. A person whose key was destroyed (deletion) keeps their cases' bodies; the narrative is
-gone with the key.
+gone with the key (read back without it, and never written again).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from sealkeeper.adapters import case_codec
+from sealkeeper.errors import KeyDestroyedError
 from sealkeeper.procedures.base import Case, Event
 from sealkeeper.procedures.sealing import RecordCase
 from sealkeeper.services.protection import Protector
@@ -38,29 +39,42 @@ def ledger_event(event: Event) -> dict[str, Any]:
 class CaseBook:
     def __init__(self, conn: Connection, protector: Protector) -> None:
         self.conn, self.p = conn, protector
-        self._keys: dict[str, bytes] = {}
+        self._keys: dict[str, bytes | None] = {}  # None: the person's key was destroyed
         self._new: list[dict[str, Any]] = []
         self._changed: list[dict[str, Any]] = []
 
-    def _key(self, token: str) -> bytes:
+    def _key(self, token: str) -> bytes | None:
+        """The person's data key, or None once it was destroyed (their narrative is gone with it)."""
         if token not in self._keys:
-            kek_id, blob = repo.wrapped_keys(self.conn, [token]).get(token, (None, None))
-            self._keys[token] = self.p.data_key(token, kek_id, blob)
+            found = repo.wrapped_keys(self.conn, [token])
+            kek_id, blob = found.get(token, (None, None))
+            try:
+                self._keys[token] = self.p.data_key(token, kek_id, blob)
+            except KeyDestroyedError:
+                if token not in found:  # no key was ever made for this token: not a deletion
+                    raise
+                self._keys[token] = None
         return self._keys[token]
+
+    def forget(self, token: str) -> None:
+        """The person's key was destroyed in this transaction: nothing more is sealed under it."""
+        self._keys[token] = None
 
     def read(self, row: Any) -> Case:
         texts = None
-        if row.narrative is not None:
-            plain = self.p.unseal(self._key(row.subject), row.case_id, NARRATIVE, row.version, bytes(row.narrative))
+        key = None if row.narrative is None else self._key(row.subject)
+        if key is not None:
+            plain = self.p.unseal(key, row.case_id, NARRATIVE, row.version, bytes(row.narrative))
             texts = json.loads(plain)
         return case_codec.decode(row.procedure, row.body, texts)
 
     def _row(self, case: Case, **columns: Any) -> dict[str, Any]:
         body, texts = case_codec.encode(case)
         narrative = None
-        if any(texts):
+        key = self._key(case.subject) if any(texts) else None
+        if key is not None:
             plain = json.dumps(texts, ensure_ascii=False)
-            narrative = self.p.seal(self._key(case.subject), case.case_id, NARRATIVE, case.version, plain)
+            narrative = self.p.seal(key, case.case_id, NARRATIVE, case.version, plain)
         eligible_on = case.eligible_on if isinstance(case, RecordCase) else None
         input_hash = case.input_hash if isinstance(case, RecordCase) else None
         return {

@@ -28,7 +28,7 @@ from sealkeeper.synth.population import generate, write_bundles
 STAFF = [("clerk", "clerk"), ("approver", "approver"), ("reviewer", "reviewer1"), ("reviewer", "reviewer2"),
          ("reviewer", "reviewer3"), ("judicial_requester", "judge"), ("certificate_officer", "certificates"),
          ("supervisor", "supervisor"), ("auditor", "auditor"), ("statistician", "statistician"),
-         ("administrator", "admin")]  # fmt: skip
+         ("administrator", "admin"), ("higher_authority", "higher")]  # fmt: skip
 REASON = {"rule": "demo.decision", "citation": "刑事诉讼法第286条", "text": "演示用理由"}
 
 
@@ -142,4 +142,8 @@ def _procedures(settings: Settings, staff: dict[str, Account], persons: list[Acc
                                                           {"record_case": unsealed[1][0]}, at).case_id  # fmt: skip
     out["complaint (filed)"] = procedure_service.open_case(settings, persons[2], "complaint", {
         "ground": "late", "concerning": granted.case_id}, at).case_id  # fmt: skip
+    referred = procedure_service.open_case(settings, persons[3], "complaint", {
+        "ground": "refused", "concerning": refused.case_id}, at)  # fmt: skip
+    referred = step(staff["supervisor"], referred, "Answer", finding="rejected", reasons=[REASON])
+    out["complaint (referred to the higher authority)"] = step(persons[3], referred, "Refer").case_id
     return out

@@ -10,8 +10,8 @@ in the ledger. A refusal by the policy is raised after the transaction, so the d
 
 The acting role is the first of the account's roles that the procedure's step accepts; the access action is the
 procedure's own for the person (apply, object, request_correction, request_deletion, complain), request_unsealing
-for a judicial organ, decide_application / review_objection for those decisions, and handle_case for every other
-staff step.
+for a judicial organ, decide_application / review_objection / decide_complaint (the higher authority's 复议) for
+those decisions, and handle_case for every other staff step.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from sealkeeper.procedures.base import Actor, Case, Escalate, Event, Reason, Rol
 from sealkeeper.procedures.effects import follow_ups
 from sealkeeper.procedures.publication import publish
 from sealkeeper.procedures.sealing import RecordCase, SealingState
+from sealkeeper.services import erasure
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.cases import CaseBook, ledger_event
 from sealkeeper.services.ledger import open_ledger
@@ -123,6 +124,8 @@ def _action(procedure: str, role: Role, command: str) -> Action:
         return Action.DECIDE_APPLICATION
     if role is Role.REVIEWER and command == "Vote":
         return Action.REVIEW_OBJECTION
+    if role is Role.HIGHER_AUTHORITY and command == "Reconsider" and procedure == "complaint":
+        return Action.DECIDE_COMPLAINT
     return Action.HANDLE_CASE
 
 
@@ -279,10 +282,15 @@ def take_step(settings: Settings, account: Account, case_id: str, name: str, bod
         decision = decide_and_log(conn, open_ledger(settings), request)
         if decision.allowed:
             new, events = transition(case, command, actor, at)
+            if isinstance(command, rights.ConfirmErased):  # the key goes in this transaction, or nothing does
+                erasure.destroy_key(conn, open_ledger(settings), case.subject, at.date())
+                work.book.forget(case.subject)
             work.change(case, new, events, actor, at)
             work.commit()
     if not decision.allowed:
         raise refused(decision)
+    if isinstance(command, rights.ConfirmErased):
+        erasure.purge_old_pages(open_store(settings))
     return new
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sealkeeper.config import Settings, write_home_config
 from sealkeeper.errors import ConfigError, KeyUnavailableError, StoreError
 from sealkeeper.formats.identity import normalise_id_number
+from sealkeeper.services import erasure
 from sealkeeper.services.ledger import ensure_ledger_key, open_ledger
 from sealkeeper.services.protection import Protector, open_protector, open_provider
 from sealkeeper.services.store_access import open_store, writer_lock
@@ -135,18 +136,12 @@ def delete_subject(settings: Settings, token: str, today: dt.date) -> dict[str, 
     """PIPL Art. 47 deletion by crypto-shredding: the data key goes; facts and decisions stay for counts."""
     engine = open_store(settings)
     with transaction(engine) as conn:
-        writer_lock(conn)
         open_protector(conn, settings)  # a wrong key must not shred anything
         subject = repo.subject(conn, token)
-        if subject is None:
-            raise StoreError(f"no subject {token}")
-        if subject.deleted_on is not None:
+        if subject is not None and subject.deleted_on is not None:
             raise StoreError(f"subject {token} was already deleted on {subject.deleted_on.isoformat()}")
-        repo.shred(conn, token, today)
-        open_ledger(settings).append(conn, {"type": "subject.deleted", "subject": token, "at": today.isoformat()})
-    if engine.dialect.name == "sqlite":  # the old page with the wrapped key leaves the WAL file too
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        erasure.destroy_key(conn, open_ledger(settings), token, today)
+    erasure.purge_old_pages(engine)
     return {"token": token, "deleted_on": today.isoformat()}
 
 

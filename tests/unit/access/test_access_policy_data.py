@@ -109,3 +109,4 @@ def test_procedure_roles_map_onto_access_roles_of_the_same_name() -> None:
         assert mapped is None or str(mapped) == str(role)
     assert access_role(Role.JUDICIAL) is AccessRole.JUDICIAL
     assert access_role(Role.GUARDIAN) is None
+    assert access_role(Role.HIGHER_AUTHORITY) is AccessRole.HIGHER_AUTHORITY

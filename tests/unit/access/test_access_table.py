@@ -75,6 +75,8 @@ def test_record_reading_is_every_action_but_the_non_record_ones() -> None:
         Action.HANDLE_CASE,  # a step in a procedure: procedure data, not record content
         Action.REQUEST_UNSEALING,  # asks; the read itself is read_sealed_record
         Action.COMPLAIN,
+        Action.VIEW_REFERRED_COMPLAINTS,  # the complaint file: procedure data, not record content
+        Action.DECIDE_COMPLAINT,
     }
     assert set(Action) - others == RECORD_READING
 
@@ -133,3 +135,11 @@ def test_specific_grounds_come_before_the_default_denial() -> None:
     acct = account(AccessRole.CLERK, AccessRole.JUDICIAL)
     request = AccessRequest(acct, Action.READ_SEALED_RECORD, resource(sealed=True), Context(T, "trial", ""))
     assert decide(request).rules == ("judicial.case_number_missing", "default.deny")
+
+
+def test_the_higher_authority_reads_no_record_and_takes_no_other_step() -> None:
+    higher = account(AccessRole.HIGHER_AUTHORITY)
+    for action in (Action.READ_RECORD, Action.VIEW_QUEUE, Action.HANDLE_CASE, Action.READ_LEDGER):
+        decision = decide(best_case(higher, action))
+        assert not decision.allowed, action
+    assert decide(best_case(higher, Action.DECIDE_COMPLAINT)).rules == ("allow.higher_authority.decide_complaint",)

@@ -66,6 +66,15 @@ def test_an_accepted_deletion_is_erased_before_notice() -> None:
     assert closed.state is S.CLOSED
 
 
+def test_a_clerk_carries_out_an_accepted_deletion_and_no_one_else_does() -> None:
+    case, _ = transition(deletion_case(), Decide(Verdict.ACCEPT, REASONS), APPROVER, T0)
+    for actor in (PERSON, APPROVER, JUDGE, STRANGER):
+        with pytest.raises(ActorRefusedError):
+            transition(case, ConfirmErased(), actor, T0)
+    erased, (event,) = transition(case, ConfirmErased(), CLERK, T0)
+    assert (erased.state, event.as_dict()["role"]) == (S.ERASED, "clerk")
+
+
 def test_a_rejected_deletion_is_notified_and_never_erased() -> None:
     case, _ = transition(deletion_case(), Decide(Verdict.REJECT, REASONS), APPROVER, T0)
     with pytest.raises(InvalidCommandError, match="only an accepted deletion"):
