@@ -26,13 +26,13 @@ from sealkeeper.reader.facts import as_facts
 from sealkeeper.reader.model import ReaderModel
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import Protector, open_protector
+from sealkeeper.services.reader_review import FIELD, binding
 from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.store import repository as repo
 from sealkeeper.store.database import transaction
 from sealkeeper.store.reader_tables import NEEDS_REVIEW, reader_proposals
 from sealkeeper.store.tables import bundles
 
-FIELD = "reader_proposal"
 DECIDING_EVENTS = ("conviction", "non_prosecution")
 MAX_TEXT = 200_000
 
@@ -96,11 +96,6 @@ def _seal(p: Protector, conn: Connection, token: str, *, key: str, version: int,
     kek_id, blob = repo.wrapped_keys(conn, [token]).get(token, (None, None))
     dek = p.data_key(token, kek_id, blob)
     return p.seal(dek, key, FIELD, version, json.dumps(body, ensure_ascii=False, sort_keys=True))
-
-
-def binding(bundle_id: str, record_id: str) -> str:
-    """What a proposal's ciphertext is bound to (with the field and the version)."""
-    return f"{bundle_id}/{record_id}"
 
 
 def attach(
