@@ -50,6 +50,7 @@ LAZY = {
     "demo": "sealkeeper.cli.service_commands.demo", "queue": "sealkeeper.cli.case_commands.queue_command",
     "case": "sealkeeper.cli.case_commands.case",
     "stats": "sealkeeper.cli.stats_commands.stats",
+    "federated": "sealkeeper.cli.federated_commands.federated",
 }  # fmt: skip
 
 

@@ -17,9 +17,10 @@ class Plan:
 
     agencies: int
     rounds: int
-    epochs: int = 2
-    learning_rate: float = 0.5
-    clip: float = 1.0
+    epochs: int = 5
+    learning_rate: float = 1.0
+    server_learning_rate: float = 2.0
+    clip: float = 5.0
     noise_multiplier: float = 0.0
     delta: float = 1e-5
     secagg: bool = True
@@ -33,8 +34,13 @@ class Plan:
             raise ValueError("SecAgg+ needs at least 3 agencies" if self.secagg else "at least one agency")
         if self.rounds < 1 or self.epochs < 1 or self.per_agency < 4:
             raise ValueError("rounds and epochs must be >= 1 and per_agency >= 4")
-        if not self.clip > 0 or self.noise_multiplier < 0 or not 0 < self.delta < 1 or not self.learning_rate > 0:
-            raise ValueError("clip and learning_rate must be > 0, noise_multiplier >= 0, 0 < delta < 1")
+        if (
+            not self.clip > 0
+            or self.noise_multiplier < 0
+            or not 0 < self.delta < 1
+            or not self.learning_rate > 0 < self.server_learning_rate
+        ):
+            raise ValueError("clip and the learning rates must be > 0, noise_multiplier >= 0, 0 < delta < 1")
 
     def run_config(self) -> dict[str, int | float | bool | str]:
         """The plan as Flower run config (``key=value`` pairs; floats always written as floats)."""

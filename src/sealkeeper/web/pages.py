@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.errors import SealkeeperError
-from sealkeeper.services import casework, evaluation, procedure_service, sign_in
+from sealkeeper.services import casework, evaluation, procedure_service, reader_review, sign_in
 from sealkeeper.web.forms import body_from_form, fields_of
 from sealkeeper.web.i18n import LANGUAGES, language, translations
 from sealkeeper.web.session import LANG_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token, session_token, signed_in
@@ -138,7 +138,16 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
         lang = "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
         extra.setdefault("explained", evaluation.explain_rules(case["pack"], case["rules"], lang))
     forms = [(name, fields_of(command)) for name, command in allowed.items()]
+    extra.setdefault("proposal", _proposal(request, account, case_id))
     return render(request, "case.html", status, account=account, case=case, forms=forms, **extra)
+
+
+def _proposal(request: Request, account: Account, case_id: str) -> dict[str, Any] | None:
+    """The judgment reader's proposal for the case's record (``_reader_proposal.html``), if any."""
+    try:
+        return reader_review.for_case(request.app.state.settings, account, case_id, request.app.state.clock())
+    except SealkeeperError:  # unreadable (the person's key destroyed): the case page is shown without it
+        return None
 
 
 @router.get("/cases/{case_id}")
@@ -223,11 +232,17 @@ async def open_own(request: Request, procedure: str) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    from sealkeeper.web import pages_documents, pages_oversight, pages_stats  # noqa: PLC0415 - they import this module
+    from sealkeeper.web import (  # noqa: PLC0415 - they import this module
+        pages_documents,
+        pages_oversight,
+        pages_proposals,
+        pages_stats,
+    )
 
     app.include_router(router)
     app.include_router(pages_oversight.router)
     app.include_router(pages_documents.router)
     app.include_router(pages_stats.router)
+    app.include_router(pages_proposals.router)
     static = resources.files("sealkeeper.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
