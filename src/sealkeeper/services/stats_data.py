@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any
@@ -155,24 +155,42 @@ def coverage_rows(conn: Connection, as_of: dt.date) -> list[CoverageRow]:
     return [CoverageRow(person, frozenset(covered.get(person, ()))) for person in sorted(convicted)]
 
 
+_GROUPS = """
+WITH heavy AS (
+  SELECT b.token FROM bundles b CROSS JOIN decisions d WHERE d.bundle_id = b.id
+  GROUP BY b.token HAVING count(*) > :bound
+)
+SELECT status, jurisdiction, date, count(*) AS k FROM (
+  SELECT d.status, b.jurisdiction, d.date FROM bundles b CROSS JOIN decisions d
+  WHERE d.bundle_id = b.id AND b.token NOT IN (SELECT token FROM heavy)
+  UNION ALL
+  SELECT status, jurisdiction, date FROM (
+    SELECT d.status, b.jurisdiction, d.date,
+           row_number() OVER (PARTITION BY b.token ORDER BY b.id, d.record_id) AS n
+    FROM bundles b CROSS JOIN decisions d WHERE d.bundle_id = b.id AND b.token IN (SELECT token FROM heavy)
+  ) ranked WHERE n <= :bound
+) kept GROUP BY status, jurisdiction, date
+"""
+
+
 def record_groups(conn: Connection, bound: int) -> Iterator[tuple[RecordRow, int]]:
     """The decided records grouped by (status, region, year) after keeping each person's first ``bound`` (the
-    order of ``record_rows``), counted by the database: one window function and a GROUP BY, no row in Python."""
-    n = sa.func.row_number().over(partition_by=bundles.c.token, order_by=(bundles.c.id, decisions.c.record_id))
-    ranked = (
-        sa.select(decisions.c.status, bundles.c.jurisdiction, decisions.c.date, n.label("n"))
-        .select_from(decisions.join(bundles, decisions.c.bundle_id == bundles.c.id))
-        .subquery()
-    )
-    year = sa.extract("year", ranked.c.date)
-    query = (
-        sa.select(ranked.c.status, ranked.c.jurisdiction, year.label("year"), sa.func.count().label("k"))
-        .where(ranked.c.n <= bound)
-        .group_by(ranked.c.status, ranked.c.jurisdiction, year)
-    )
-    for row in conn.execute(query):
-        year_value = int(row.year) if row.year is not None else None
-        yield RecordRow("", row.jurisdiction, "unknown", row.status, year_value), int(row.k)
+    order of ``record_rows``), counted by the database, no row in Python.
+
+    Few people have more than ``bound`` decided records: only theirs are ranked (``row_number``, the costly
+    part); everyone else's are counted as they are. The join runs from the bundles' side (``CROSS JOIN`` keeps
+    that order in SQLite, and is an ordinary join to PostgreSQL) on the covering indexes of migration 0007,
+    never reading a bundle's wide row; grouping by date and taking its year here spares a date function per
+    record. 1,002,155 records on SQLite: 7.4 s of CPU before the indexes, 2.5 s with them, 1.6 s so."""
+    query = sa.text(_GROUPS).columns(
+        sa.column("status", sa.String), sa.column("jurisdiction", sa.String), sa.column("date", sa.Date),
+        sa.column("k", sa.Integer),
+    )  # fmt: skip
+    by_year: Counter[tuple[str, str, int | None]] = Counter()
+    for row in conn.execute(query, {"bound": bound}):
+        by_year[(row.status, row.jurisdiction, row.date.year if row.date is not None else None)] += int(row.k)
+    for (status, region, year), k in by_year.items():
+        yield RecordRow("", region, "unknown", status, year), k
 
 
 def rows_for(conn: Connection, query: QuerySpec, as_of: dt.date) -> Iterator[Row]:

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+
+import polars as pl
 
 from sealkeeper.stats.errors import StatsError
 
@@ -227,3 +229,29 @@ def weighted_counts(
             if i is not None:
                 out[i] += weight
     return keys, out
+
+
+RECORD_COLUMNS = tuple(f.name for f in fields(RecordRow))  # person, region, category, outcome, year
+
+
+def first_rows(frame: pl.DataFrame, bound: int) -> pl.DataFrame:
+    """Each person's first ``bound`` rows (as ``bounded``), by runs: a stable sort by person unless the rows
+    come sorted already (the store's order), then each row's place in its person's run — no hash table of
+    persons, which costs ten times as much at a million records (bench/bench_secure_sum.py)."""
+    if not frame["person"].is_sorted():
+        frame = frame.sort("person", maintain_order=True)  # stable: a person's rows keep the caller's order
+    index = pl.int_range(pl.len())
+    starts = (pl.col("person") != pl.col("person").shift(1)).fill_null(value=True)
+    return frame.filter(index - pl.when(starts).then(index).forward_fill() < bound)
+
+
+def frame_counts(query: QuerySpec, frame: pl.DataFrame, last_year: int) -> tuple[tuple[str, ...], list[int]]:
+    """``counts`` for record rows held as columns (``RECORD_COLUMNS``, in the caller's stable order): polars
+    keeps each person's first ``query.bound`` rows and groups the rest by what the cells depend on (region,
+    category, outcome, year), so ``cells_of`` runs once per distinct row, not once per record."""
+    if tuple(frame.columns) != RECORD_COLUMNS:
+        raise StatsError(f"query {query.name}: the record columns are {', '.join(RECORD_COLUMNS)}")
+    groups = first_rows(frame, query.bound).group_by(RECORD_COLUMNS[1:]).len(name="n")
+    rows = ((RecordRow("", g["region"], g["category"], g["outcome"], g["year"]), g["n"])
+            for g in groups.iter_rows(named=True))  # fmt: skip
+    return weighted_counts(query, rows, last_year)

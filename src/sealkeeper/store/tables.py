@@ -111,3 +111,6 @@ decisions = Table(
     Column("pack_version", String(32), nullable=False),
     Column("input_hash", String(64), nullable=False),
 )
+# The statistics' counting runs on these alone, never on the bundles' wide rows (migration 0007).
+Index("ix_bundles_stats", bundles.c.token, bundles.c.id, bundles.c.jurisdiction)
+Index("ix_decisions_stats", decisions.c.bundle_id, decisions.c.record_id, decisions.c.status, decisions.c.date)

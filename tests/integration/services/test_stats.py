@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,10 @@ def test_the_database_counts_agree_with_counting_row_by_row(population: Settings
             row_by_row = queries.counts(spec, stats_data.record_rows(conn, with_category=False), as_of.year)
             assert by_database == row_by_row, name
             assert sum(by_database[1]) > 0, name
+        per_person = Counter(r.person for r in stats_data.record_rows(conn, with_category=False))
+        assert max(per_person.values()) > 1 == min(per_person.values())
+        for bound in (1, 2):  # bounds that cut some people's records, not everyone's: both ways the query counts
+            spec = replace(queries.spec("outcomes-by-region"), bound=bound)
+            by_database = queries.weighted_counts(spec, stats_data.record_groups(conn, bound), as_of.year)
+            row_by_row = queries.counts(spec, stats_data.record_rows(conn, with_category=False), as_of.year)
+            assert by_database == row_by_row, bound

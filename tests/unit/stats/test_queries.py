@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sealkeeper.stats import queries
+from sealkeeper.stats.errors import StatsError
 from sealkeeper.stats.queries import CONVICTED, PROFILES, CoverageRow, RecordRow
 
 rows = st.lists(
@@ -81,3 +84,22 @@ def test_counting_in_one_pass_agrees_with_bounding_then_counting(data: list[Reco
                 if cell in expected:
                     expected[cell] += 1
         assert counts == list(expected.values())
+
+
+@given(rows)
+def test_counting_with_polars_agrees_with_counting_row_by_row(data: list[RecordRow]) -> None:
+    frame = pl.DataFrame(
+        {column: [getattr(r, column) for r in data] for column in queries.RECORD_COLUMNS},
+        schema={"person": pl.String, "region": pl.String, "category": pl.String, "outcome": pl.String,
+                "year": pl.Int64},
+    )  # fmt: skip
+    ordered = frame.sort("person", maintain_order=True)  # as the store hands the rows over
+    for spec in queries.QUERIES.values():
+        if spec.dataset == queries.RECORDS and spec.name != "policy-coverage":
+            assert queries.frame_counts(spec, frame, 2026) == queries.counts(spec, data, 2026), spec.name
+            assert queries.frame_counts(spec, ordered, 2026) == queries.counts(spec, data, 2026), spec.name
+
+
+def test_counting_with_polars_refuses_other_columns() -> None:
+    with pytest.raises(StatsError, match="the record columns are person, region"):
+        queries.frame_counts(queries.spec("records-by-outcome"), pl.DataFrame({"person": ["p"]}), 2026)
