@@ -51,6 +51,7 @@ LAZY = {
     "case": "sealkeeper.cli.case_commands.case",
     "stats": "sealkeeper.cli.stats_commands.stats",
     "federated": "sealkeeper.cli.federated_commands.federated",
+    "reader": "sealkeeper.cli.reader_commands.reader",
 }  # fmt: skip
 
 
