@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 import orjson
+import polars as pl
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
@@ -29,6 +30,7 @@ from sealkeeper.stats.queries import (
     CASES,
     CHAPTERS,
     PROFILES,
+    RECORD_COLUMNS,
     RECORDS,
     ApplicationRow,
     CoverageRow,
@@ -36,6 +38,7 @@ from sealkeeper.stats.queries import (
     RecordRow,
     Row,
     counts,
+    frame_counts,
     weighted_counts,
 )
 from sealkeeper.store.procedure_tables import cases
@@ -202,9 +205,22 @@ def rows_for(conn: Connection, query: QuerySpec, as_of: dt.date) -> Iterator[Row
         yield from record_rows(conn, with_category="category" in query.name)
 
 
+def record_frame(conn: Connection) -> pl.DataFrame:
+    """``record_rows`` with categories, as columns (``RECORD_COLUMNS``) for ``frame_counts``."""
+    columns: tuple[list[Any], ...] = ([], [], [], [], [])
+    for row in record_rows(conn, with_category=True):
+        for values, value in zip(columns, (row.person, row.region, row.category, row.outcome, row.year), strict=True):
+            values.append(value)
+    schema = dict(zip(RECORD_COLUMNS, (pl.String, pl.String, pl.String, pl.String, pl.Int64), strict=True))
+    return pl.DataFrame(dict(zip(RECORD_COLUMNS, columns, strict=True)), schema=schema)
+
+
 def counts_for(conn: Connection, query: QuerySpec, as_of: dt.date) -> tuple[tuple[str, ...], list[int]]:
-    """The exact counts of a release: by the database where the cells need no facts (outcome, region, year),
-    else row by row (categories need each record's facts; the policy simulation re-decides them)."""
-    if query.dataset == RECORDS and query.name != "policy-coverage" and "category" not in query.name:
+    """The exact counts of a release: by the database where the cells need no facts (outcome, region, year);
+    with polars over the records' columns where each record's category is read from its facts; row by row
+    for applications and the policy simulation (it re-decides the facts)."""
+    if query.dataset == RECORDS and query.name != "policy-coverage":
+        if "category" in query.name:
+            return frame_counts(query, record_frame(conn), as_of.year)
         return weighted_counts(query, record_groups(conn, query.bound), as_of.year)
     return counts(query, rows_for(conn, query, as_of), as_of.year)

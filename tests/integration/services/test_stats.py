@@ -208,3 +208,12 @@ def test_the_database_counts_agree_with_counting_row_by_row(population: Settings
             by_database = queries.weighted_counts(spec, stats_data.record_groups(conn, bound), as_of.year)
             row_by_row = queries.counts(spec, stats_data.record_rows(conn, with_category=False), as_of.year)
             assert by_database == row_by_row, bound
+
+
+def test_categories_counted_with_polars_agree_with_counting_row_by_row(population: Settings) -> None:
+    spec = queries.spec("outcomes-by-category")
+    with open_store(population).connect() as conn:
+        by_frame = stats_data.counts_for(conn, spec, AT.date())
+        row_by_row = queries.counts(spec, stats_data.record_rows(conn, with_category=True), AT.year)
+    assert by_frame == row_by_row
+    assert sum(by_frame[1]) > 0
