@@ -47,5 +47,5 @@ def test_demo_accounts_sign_in_and_cover_every_role(tmp_path: Path) -> None:
     for expected in [("application", "filed"), ("application", "accepted"), ("application", "notified"),
                      ("objection", "filed"), ("unsealing", "requested"), ("correction", "filed"),
                      ("deletion", "filed"), ("complaint", "filed"), ("complaint", "referred"),
-                     ("sealing", "sealed")]:  # fmt: skip
+                     ("representation", "approved"), ("sealing", "sealed")]:  # fmt: skip
         assert expected in procedures

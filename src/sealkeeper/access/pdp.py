@@ -29,6 +29,7 @@ class _Subject:
     roles: frozenset[str]
     subject: str
     jurisdictions: frozenset[str]
+    represents: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,8 @@ def decide(request: AccessRequest, policy: Policy | None = None) -> AccessDecisi
     roles = tuple(role for role in AccessRole if role in account.roles)
     denials: list[str] = []
     for role in roles or (None,):
-        sub = _Subject(account.id, str(role or ""), frozenset(account.roles), account.subject, account.jurisdictions)
+        sub = _Subject(account.id, str(role or ""), frozenset(account.roles), account.subject, account.jurisdictions,
+                       account.represents)  # fmt: skip
         try:
             allowed, rule = policy.enforce(sub, str(request.action), request.resource, ctx)
         except Exception:  # fail closed on anything the policy cannot evaluate

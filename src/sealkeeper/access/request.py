@@ -21,13 +21,15 @@ def _require_aware(value: dt.datetime, name: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Account:
-    """An account: its id, its roles, the subject token it stands for (data-subject accounts only), and the
-    jurisdictions whose records it may work on (staff accounts)."""
+    """An account: its id, its roles, the subject token it stands for (data-subject accounts only), the
+    jurisdictions whose records it may work on (staff accounts), and the subject tokens it represents under a
+    clerk's approved link (guardian or counsel; the service fills it in for the person acted for)."""
 
     id: str
     roles: frozenset[AccessRole]
     subject: str = ""
     jurisdictions: frozenset[str] = frozenset()
+    represents: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -20,6 +20,7 @@ class AccessRole(StrEnum):
     STATISTICIAN = "statistician"
     ADMINISTRATOR = "administrator"
     HIGHER_AUTHORITY = "higher_authority"  # 上一级机关 (复议): decides complaints referred to it
+    REPRESENTATIVE = "representative"  # a guardian (监护人) or counsel (辩护人/代理人), for the persons linked to it
 
 
 class Action(StrEnum):
@@ -50,6 +51,7 @@ class Action(StrEnum):
     COMPLAIN = "complain"  # the person complains to the supervising body
     VIEW_REFERRED_COMPLAINTS = "view_referred_complaints"  # the higher authority's inbox and complaint files
     DECIDE_COMPLAINT = "decide_complaint"  # the higher authority's reconsideration (复议) of a referred complaint
+    REQUEST_REPRESENTATION = "request_representation"  # a guardian or counsel asks to be linked to a person
 
 
 #: Actions that show the content of a record (or of every record of a person). The administrator never gets one.

@@ -22,13 +22,23 @@ from sealkeeper.procedures.application import ApplicationCase
 from sealkeeper.procedures.base import Case
 from sealkeeper.procedures.complaint import ComplaintCase
 from sealkeeper.procedures.objection import ObjectionCase
+from sealkeeper.procedures.representation import RepresentationCase
 from sealkeeper.procedures.rights import CorrectionCase, DeletionCase
 from sealkeeper.procedures.sealing import RecordCase
 from sealkeeper.procedures.unsealing import UnsealingCase
 
 CASE_TYPES: dict[str, type[Case]] = {
     cls.PROCEDURE: cls
-    for cls in (RecordCase, ApplicationCase, ObjectionCase, UnsealingCase, CorrectionCase, DeletionCase, ComplaintCase)
+    for cls in (
+        RecordCase,
+        ApplicationCase,
+        ObjectionCase,
+        UnsealingCase,
+        CorrectionCase,
+        DeletionCase,
+        ComplaintCase,
+        RepresentationCase,
+    )
 }
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {name: TypeAdapter(cls) for name, cls in CASE_TYPES.items()}
 REASON_KEYS = frozenset({"rule", "citation", "text"})

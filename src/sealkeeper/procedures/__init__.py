@@ -13,6 +13,7 @@ live in their modules: ``from sealkeeper.procedures import application; applicat
 - ``unsealing``: unsealing on request of a judicial organ.
 - ``rights``: correction and deletion requests.
 - ``complaint``: complaints to the supervising body, referred to the higher authority.
+- ``representation``: a guardian's or counsel's link to a person, approved by a clerk.
 - ``deadlines``: the clerk's queue and the escalation of overdue steps.
 """
 

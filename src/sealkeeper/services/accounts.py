@@ -113,6 +113,8 @@ def _checked_roles(roles: Iterable[str], subject: str) -> frozenset[AccessRole]:
         raise AccountError("role: an account has at least one role")
     if AccessRole.SUBJECT in chosen and (len(chosen) > 1 or not subject):
         raise AccountError("role: a data-subject account has that role only, and names its subject token")
+    if AccessRole.REPRESENTATIVE in chosen and len(chosen) > 1:
+        raise AccountError("role: a guardian's or counsel's account has that role only (it acts for others)")
     if subject and AccessRole.SUBJECT not in chosen:
         raise AccountError("subject: only a data-subject account names a subject token")
     return chosen

@@ -102,6 +102,10 @@ def build_demo(settings: Settings, people: int, seed: int, at: dt.datetime, *,
                                       subject=token)  # fmt: skip
         made.append(DemoAccount(str(AccessRole.SUBJECT), new.username, new.password, new.totp_secret))
         persons.append(new.account)
+    guardian = accounts.create_account(settings, accounts.LOCAL_OPERATOR, "guardian1", ["representative"], at)
+    made.append(DemoAccount(str(AccessRole.REPRESENTATIVE), guardian.username, guardian.password,
+                            guardian.totp_secret))  # fmt: skip
+    staff["guardian1"] = guardian.account
     write_accounts_note(settings, made)
     return DemoReport(people, made, _procedures(settings, staff, persons, (unsealed, sealed), at))
 
@@ -145,5 +149,14 @@ def _procedures(settings: Settings, staff: dict[str, Account], persons: list[Acc
     referred = procedure_service.open_case(settings, persons[3], "complaint", {
         "ground": "refused", "concerning": refused.case_id}, at)  # fmt: skip
     referred = step(staff["supervisor"], referred, "Answer", finding="rejected", reasons=[REASON])
+    link = procedure_service.open_case(
+        settings,
+        staff["guardian1"],
+        "representation",
+        {"subject": persons[0].subject, "capacity": "guardian", "basis": "parent", "document": "M-birth-1"},
+        at,
+    )
+    out["representation (guardian of person1, approved)"] = step(staff["clerk"], link, "Approve",
+                                                                 reasons=[REASON]).case_id  # fmt: skip
     out["complaint (referred to the higher authority)"] = step(persons[3], referred, "Refer").case_id
     return out

@@ -30,12 +30,12 @@ from sealkeeper.access import AccessRequest, Account, Action, Context, Resource
 from sealkeeper.adapters import case_codec
 from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
-from sealkeeper.procedures import application, complaint, objection, rights, unsealing
+from sealkeeper.procedures import application, complaint, objection, representation, rights, unsealing
 from sealkeeper.procedures.base import Actor, Case, Escalate, Event, Reason, Role, SendNotice, Withdraw, transition
 from sealkeeper.procedures.effects import follow_ups
 from sealkeeper.procedures.publication import publish
 from sealkeeper.procedures.sealing import RecordCase, SealingState
-from sealkeeper.services import erasure
+from sealkeeper.services import erasure, representatives
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.cases import CaseBook, ledger_event
 from sealkeeper.services.ledger import open_ledger
@@ -43,10 +43,11 @@ from sealkeeper.services.protection import open_protector
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
 from sealkeeper.store.database import transaction
+from sealkeeper.store.repository import subject as repo_subject
 from sealkeeper.store.tables import bundles
 
 PREFIX = {"application": "AP", "objection": "OB", "unsealing": "UN", "correction": "CO", "deletion": "DL",
-          "complaint": "CP"}  # fmt: skip
+          "complaint": "CP", "representation": "RP"}  # fmt: skip
 OWN_ACTION = {"application": Action.APPLY, "objection": Action.OBJECT, "correction": Action.REQUEST_CORRECTION,
               "deletion": Action.REQUEST_DELETION, "complaint": Action.COMPLAIN}  # fmt: skip
 FOLLOW_UP = Actor("system:follow-up", Role.SYSTEM)
@@ -115,18 +116,19 @@ def _actor(account: Account, allowed: frozenset[Role] | None = None) -> Actor:
     return Actor(account.id, roles[0] if roles else Role.SYSTEM)
 
 
+_DECISIONS = {(Role.APPROVER, "application", "Decide"): Action.DECIDE_APPLICATION,
+              (Role.REVIEWER, "objection", "Vote"): Action.REVIEW_OBJECTION,
+              (Role.HIGHER_AUTHORITY, "complaint", "Reconsider"): Action.DECIDE_COMPLAINT}  # fmt: skip
+
+
 def _action(procedure: str, role: Role, command: str) -> Action:
-    if role is Role.SUBJECT:
-        return OWN_ACTION[procedure]
+    if role in representation.REPRESENTATIVES and procedure == "representation":
+        return Action.REQUEST_REPRESENTATION
+    if role is Role.SUBJECT or role in representation.REPRESENTATIVES:
+        return OWN_ACTION.get(procedure, Action.HANDLE_CASE)
     if role is Role.JUDICIAL:
         return Action.REQUEST_UNSEALING
-    if role is Role.APPROVER and command == "Decide" and procedure == "application":
-        return Action.DECIDE_APPLICATION
-    if role is Role.REVIEWER and command == "Vote":
-        return Action.REVIEW_OBJECTION
-    if role is Role.HIGHER_AUTHORITY and command == "Reconsider" and procedure == "complaint":
-        return Action.DECIDE_COMPLAINT
-    return Action.HANDLE_CASE
+    return _DECISIONS.get((role, procedure, command), Action.HANDLE_CASE)
 
 
 def record_cases_of(case: Case) -> tuple[str, ...]:
@@ -202,12 +204,16 @@ class _Work:
             open_ledger(self.settings).append_many(self.conn, [ledger_event(e) for e in self.events])
 
 
-def _opened(
-    work: _Work, procedure: str, account: Account, body: Mapping[str, Any], at: dt.datetime
+def _opened(  # noqa: PLR0917 - the request, and for whom and in which role it is made
+    work: _Work,
+    procedure: str,
+    account: Account,
+    body: Mapping[str, Any],
+    at: dt.datetime,
+    subject: str,
+    actor: Actor,
 ) -> tuple[Case, tuple[Event, ...], Actor]:
     case_id = f"{PREFIX[procedure]}-{secrets.token_hex(8)}"
-    actor = _actor(account)
-    subject = account.subject
     case: Case
     events: tuple[Event, ...]
     try:
@@ -229,6 +235,13 @@ def _opened(
             case, events = complaint.file_complaint(case_id, subject, actor, at,
                                                     ground=complaint.Ground(str(body.get("ground"))),
                                                     concerning=str(body.get("concerning", "")))  # fmt: skip
+        elif procedure == "representation":
+            capacity = representation.Capacity(str(body.get("capacity")))
+            case, events = representation.file_representation(
+                case_id, subject, Actor(account.id, representation.ROLE_OF[capacity]), at, capacity=capacity,
+                basis=representation.Basis(str(body.get("basis"))), document=str(body.get("document", "")),
+            )  # fmt: skip
+            actor = Actor(account.id, representation.ROLE_OF[capacity])
         elif procedure == "unsealing":
             record = work.case(str(body.get("record_case", "")))
             subject = record.subject
@@ -242,15 +255,30 @@ def _opened(
     return case, events, actor
 
 
+def _for_whom(conn: Connection, account: Account, procedure: str,
+              body: Mapping[str, Any]) -> tuple[Account, str, Actor]:  # fmt: skip
+    """The account as the policy sees it, the person the request is for, and the actor (a representative:
+    ``representatives.for_request``; anyone else acts for themselves)."""
+    if not representatives.is_representative(account):
+        return account, account.subject, _actor(account)
+    if procedure == "representation" and repo_subject(conn, str(body.get("subject") or "")) is None:
+        raise InputError("subject: the token of a person known here")
+    if procedure != "representation" and not body.get("on_behalf_of"):
+        raise InputError("on_behalf_of: a guardian or counsel names the person (subject token) acted for")
+    acting, subject, role = representatives.for_request(conn, account, procedure, body)
+    return acting, subject, Actor(account.id, role)
+
+
 def open_case(settings: Settings, account: Account, procedure: str, body: Mapping[str, Any], at: dt.datetime) -> Case:
     if procedure not in PREFIX:
         raise InputError(f"procedure: one of {', '.join(sorted(PREFIX))}")
     with transaction(open_store(settings)) as conn:
         work = _Work(conn, settings)
+        account, subject, actor = _for_whom(conn, account, procedure, body)
         for cid in body.get("records") or ():
-            if work.case(str(cid)).subject != account.subject:
+            if work.case(str(cid)).subject != subject:
                 raise InputError(f"records: {cid} is not one of the applicant's records")
-        case, events, actor = _opened(work, procedure, account, body, at)
+        case, events, actor = _opened(work, procedure, account, body, at, subject, actor)
         context = Context(at, str(body.get("purpose", "")), str(body.get("case_number", "")))
         resource = work.resource(case, case.subject)
         if actor.role is Role.JUDICIAL:
@@ -277,6 +305,9 @@ def take_step(settings: Settings, account: Account, case_id: str, name: str, bod
         command = parse_command(case.PROCEDURE, name, body)
         step = type(case).MACHINE.steps.get((case.state, type(command)))
         actor = _actor(account, step.roles if step is not None else None)
+        if representatives.is_representative(account):
+            account, role = representatives.for_case(conn, account, case)
+            actor = Actor(account.id, role)
         resource = work.resource(case, case.subject)
         request = AccessRequest(account, _action(case.PROCEDURE, actor.role, name), resource, Context(at))
         decision = decide_and_log(conn, open_ledger(settings), request)
@@ -294,13 +325,18 @@ def take_step(settings: Settings, account: Account, case_id: str, name: str, bod
     return new
 
 
-def cases_of_subject(settings: Settings, account: Account, at: dt.datetime) -> list[dict[str, Any]]:
-    """The person's own cases (record cases and procedures) as stored, without narrative (read_own_records)."""
-    resource = Resource(sealed=False, subject=account.subject)
+def cases_of_subject(settings: Settings, account: Account, at: dt.datetime,
+                     on_behalf_of: str = "") -> list[dict[str, Any]]:  # fmt: skip
+    """The person's own cases (record cases and procedures) as stored, without narrative (read_own_records);
+    a guardian or counsel names the person it represents (``on_behalf_of``) and sees only theirs."""
     with transaction(open_store(settings)) as conn:
-        request = AccessRequest(account, Action.READ_OWN_RECORDS, resource, Context(at))
+        subject = account.subject
+        if representatives.is_representative(account):
+            account, _ = representatives.acting_for(conn, account, on_behalf_of)
+            subject = on_behalf_of
+        request = AccessRequest(account, Action.READ_OWN_RECORDS, Resource(sealed=False, subject=subject), Context(at))
         decision = decide_and_log(conn, open_ledger(settings), request)
-        rows = repo.cases_where(conn, subject=account.subject, limit=1000) if decision.allowed else []
+        rows = repo.cases_where(conn, subject=subject, limit=1000) if decision.allowed else []
     if not decision.allowed:
         raise refused(decision)
     out = []

@@ -40,7 +40,13 @@ EXPECTED: dict[AccessRole, frozenset[Action]] = {
     A.STATISTICIAN: frozenset({X.READ_STATISTICS}),
     A.ADMINISTRATOR: frozenset({X.MANAGE_ACCOUNTS, X.CONFIGURE}),
     A.HIGHER_AUTHORITY: frozenset({X.VIEW_REFERRED_COMPLAINTS, X.DECIDE_COMPLAINT}),
+    A.REPRESENTATIVE: frozenset({X.REQUEST_REPRESENTATION}),  # the rest only for a represented person
 }
+#: What a representative may do for a person it is linked to (``Account.represents``).
+REPRESENTING = frozenset(
+    {X.READ_OWN_RECORDS, X.APPLY, X.OBJECT, X.REQUEST_CORRECTION, X.REQUEST_DELETION, X.COMPLAIN,
+     X.SEE_OWN_ACCESS_HISTORY, X.REQUEST_REPRESENTATION}
+)  # fmt: skip
 
 
 def account(*roles: AccessRole, account_id: str = "acct-1", subject: str = SUBJECT) -> Account:

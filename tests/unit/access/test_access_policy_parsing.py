@@ -37,7 +37,8 @@ def test_decisions_match_casbins_own_enforcer(request: AccessRequest) -> None:
     ctx = _Context(context.at, listed_purpose(context.purpose, policy), context.case_number, context.grant)
     roles: list[AccessRole | None] = [role for role in AccessRole if role in account.roles]
     for role in roles or [None]:
-        sub = _Subject(account.id, str(role or ""), frozenset(account.roles), account.subject, account.jurisdictions)
+        sub = _Subject(account.id, str(role or ""), frozenset(account.roles), account.subject, account.jurisdictions,
+                       account.represents)  # fmt: skip
         action = str(request.action)
         expected = STOCK.enforce(sub, action, request.resource, ctx, whole=True)  # type: ignore[attr-defined]
         assert policy.enforce(sub, action, request.resource, ctx, whole=True) == expected

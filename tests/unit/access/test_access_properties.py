@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from access_helpers import CASE, EXPECTED, RECORD, SUBJECT, T, account, best_case
+from access_helpers import CASE, EXPECTED, RECORD, REPRESENTING, SUBJECT, T, account, best_case
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +79,7 @@ requests = st.builds(
         roles=st.frozensets(st.sampled_from(AccessRole), max_size=3),
         subject=st.sampled_from(["", SUBJECT, "subj-other"]),
         jurisdictions=st.frozensets(st.sampled_from(["CN", "DE"])),
+        represents=st.frozensets(st.sampled_from([SUBJECT, "subj-other"])),
     ),
     action=st.sampled_from(Action),
     resource=st.builds(
@@ -100,7 +101,7 @@ def check_guards(request: AccessRequest, decision: AccessDecision) -> None:
     role = decision.role
     assert role is not None
     assert role in account.roles
-    assert action in EXPECTED[role]
+    assert action in EXPECTED[role] or (role is AccessRole.REPRESENTATIVE and action in REPRESENTING)
     assert not (AccessRole.ADMINISTRATOR in account.roles and action in RECORD_READING)
     if action in (Action.READ_RECORD, Action.ISSUE_CERTIFICATE):
         assert not res.sealed
@@ -120,7 +121,10 @@ def check_guards(request: AccessRequest, decision: AccessDecision) -> None:
             ctx.case_number,
         )
         assert g.approver != account.id
-    if action in OWN_ACTIONS:
+    if action in OWN_ACTIONS and role is AccessRole.REPRESENTATIVE:
+        assert res.subject
+        assert res.subject in account.represents
+    elif action in OWN_ACTIONS:
         assert account.subject
         assert res.subject == account.subject
 
@@ -174,7 +178,8 @@ def test_the_per_pair_rules_decide_as_the_whole_policy(request: AccessRequest) -
     )
     account = request.account
     for role in account.roles or {""}:
-        sub = _Subject(account.id, str(role), frozenset(account.roles), account.subject, account.jurisdictions)
+        sub = _Subject(account.id, str(role), frozenset(account.roles), account.subject, account.jurisdictions,
+                       account.represents)  # fmt: skip
         args = (sub, str(request.action), request.resource, context)
         assert policy.enforce(*args) == policy.enforce(*args, whole=True)
 

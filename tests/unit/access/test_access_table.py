@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from access_helpers import EXPECTED, T, account, best_case, resource
+from access_helpers import EXPECTED, REPRESENTING, SUBJECT, T, account, best_case, resource
 
-from sealkeeper.access import RECORD_READING, AccessRequest, AccessRole, Action, Context, decide, load_policy
+from sealkeeper.access import (
+    RECORD_READING,
+    AccessRequest,
+    AccessRole,
+    Account,
+    Action,
+    Context,
+    decide,
+    load_policy,
+)
 
 
 @pytest.mark.parametrize("role", list(AccessRole))
@@ -35,7 +44,8 @@ def test_the_table_covers_every_role_and_the_policy_allows_nothing_more() -> Non
         for role in policy.roles_of(rule.role)
         for action in policy.actions_of(rule.action)
     }
-    assert allowed == {(role, action) for role, actions in EXPECTED.items() for action in actions}
+    linked = {(AccessRole.REPRESENTATIVE, action) for action in REPRESENTING}  # allowed for a linked person only
+    assert allowed == {(role, action) for role, actions in EXPECTED.items() for action in actions} | linked
 
 
 @pytest.mark.parametrize("action", sorted(RECORD_READING))
@@ -77,6 +87,7 @@ def test_record_reading_is_every_action_but_the_non_record_ones() -> None:
         Action.COMPLAIN,
         Action.VIEW_REFERRED_COMPLAINTS,  # the complaint file: procedure data, not record content
         Action.DECIDE_COMPLAINT,
+        Action.REQUEST_REPRESENTATION,  # asks for a link; reads nothing
     }
     assert set(Action) - others == RECORD_READING
 
@@ -143,3 +154,14 @@ def test_the_higher_authority_reads_no_record_and_takes_no_other_step() -> None:
         decision = decide(best_case(higher, action))
         assert not decision.allowed, action
     assert decide(best_case(higher, Action.DECIDE_COMPLAINT)).rules == ("allow.higher_authority.decide_complaint",)
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_a_representative_acts_for_the_linked_person_only(action: Action) -> None:
+    linked = Account("acct-rep", frozenset({AccessRole.REPRESENTATIVE}), represents=frozenset({SUBJECT}))
+    assert decide(best_case(linked, action)).allowed is (action in REPRESENTING)
+    other = Account("acct-rep", frozenset({AccessRole.REPRESENTATIVE}), represents=frozenset({"tok-other"}))
+    decision = decide(best_case(other, action))
+    assert decision.allowed is (action is Action.REQUEST_REPRESENTATION)
+    if action in REPRESENTING - {Action.REQUEST_REPRESENTATION}:
+        assert decision.rules[0] == "representative.represented_only"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from sealkeeper.model.decision import Decision, PackRef, Status
-from sealkeeper.procedures import application, complaint, objection, rights, sealing, unsealing
+from sealkeeper.procedures import application, complaint, objection, representation, rights, sealing, unsealing
 from sealkeeper.procedures.base import Actor, Case, Escalate, Reason, Role, SendNotice, Withdraw
 
 CST = dt.timezone(dt.timedelta(hours=8), "CST")
@@ -14,6 +14,7 @@ PACK = PackRef("CN", "2026.1")
 
 PERSON = Actor("acct-person", Role.SUBJECT)
 GUARDIAN = Actor("acct-guardian", Role.GUARDIAN)
+COUNSEL = Actor("acct-counsel", Role.COUNSEL)
 STRANGER = Actor("acct-stranger", Role.SUBJECT)
 CLERK = Actor("acct-clerk", Role.CLERK)
 APPROVER = Actor("acct-approver", Role.APPROVER)
@@ -125,11 +126,26 @@ COMMANDS: dict[str, list[Any]] = {
         complaint.Close(),
         Withdraw(),
     ],
+    "representation": [
+        representation.Approve(REASONS),
+        representation.Refuse(REASONS),
+        representation.Revoke(REASONS),
+        SendNotice(),
+        Withdraw(),
+    ],
 }
 for _pool in COMMANDS.values():
     _pool.append(Escalate())
 
+
 #: A freshly opened case of each procedure.
+def representation_case(capacity: str = "guardian") -> representation.RepresentationCase:
+    who = GUARDIAN if capacity == "guardian" else COUNSEL
+    basis = representation.Basis.PARENT if capacity == "guardian" else representation.Basis.DEFENCE_MANDATE
+    return representation.file_representation("RP-1", "tok-1", who, T0, capacity=representation.Capacity(capacity),
+                                              basis=basis, document="M-birth-1")[0]  # fmt: skip
+
+
 OPENED: dict[str, Case] = {
     "sealing": record(),
     "application": app(),
@@ -138,4 +154,5 @@ OPENED: dict[str, Case] = {
     "correction": correction_case(),
     "deletion": deletion_case(),
     "complaint": complaint_case(),
+    "representation": representation_case(),
 }

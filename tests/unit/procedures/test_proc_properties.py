@@ -19,6 +19,7 @@ from proc_helpers import (
     APPROVER,
     APPROVER2,
     CLERK,
+    COUNSEL,
     GUARDIAN,
     HIGHER,
     JUDGE,
@@ -38,7 +39,7 @@ from proc_helpers import (
 
 from sealkeeper.adapters import case_codec
 from sealkeeper.model.decision import Status
-from sealkeeper.procedures import application, complaint, objection, rights, sealing, unsealing
+from sealkeeper.procedures import application, complaint, objection, representation, rights, sealing, unsealing
 from sealkeeper.procedures.base import EVENT_KEYS, Actor, Case, Escalate, Role, SendNotice, Withdraw, check, transition
 from sealkeeper.procedures.calendars import Calendar, is_overdue
 from sealkeeper.procedures.errors import CommandRefusedError, TerminalStateError
@@ -83,11 +84,14 @@ DATA_KEYS = frozenset(
         "concerning",
         "because",
         "days_late",
+        "capacity",
+        "basis",
     }
 )
 PERSONAL = {"name", "id_number", "address", "case_number"}
 
-ACTORS = [PERSON, GUARDIAN, STRANGER, CLERK, APPROVER, APPROVER2, SYSTEM, JUDGE, SUPERVISOR, HIGHER, *REVIEWERS,
+ACTORS = [PERSON, GUARDIAN, COUNSEL, Actor(GUARDIAN.account, Role.COUNSEL), STRANGER,
+          CLERK, APPROVER, APPROVER2, SYSTEM, JUDGE, SUPERVISOR, HIGHER, *REVIEWERS,
           Actor(APPROVER.account, Role.REVIEWER), Actor(SUPERVISOR.account, Role.HIGHER_AUTHORITY)]  # fmt: skip
 STATUSES = [(Status.SEALED, "2026-01-01"), (Status.ELIGIBLE_ON, "2026-03-20"), (Status.NOT_SEALED, None),
             (Status.NEEDS_REVIEW, None), (Status.UNSEALED, "2026-03-05")]  # fmt: skip
@@ -122,6 +126,9 @@ POOLS: dict[str, list[Any]] = {
     "complaint": [
         *(complaint.Answer(f, r) for f in complaint.Finding for r in BOTH), complaint.Refer(), complaint.Close(),
         *(complaint.Reconsider(f, r) for f in complaint.Finding for r in BOTH),
+    ],
+    "representation": [
+        *(cmd(r) for cmd in (representation.Approve, representation.Refuse, representation.Revoke) for r in BOTH),
     ],
 }  # fmt: skip
 for _pool in POOLS.values():
