@@ -39,7 +39,7 @@ CHARGE_TABLE: tuple[Charge, ...] = (
     Charge("helping_cyber_crime", "帮助信息网络犯罪活动罪", "刑法第二百八十七条之二", "刑法第287条之二",
            (("fixed_term", 0.55), ("detention", 0.20), ("fine_only", 0.05), ("non_prosecution", 0.20)),
            0.95, (1000, 20000), 36),
-    Charge("concealing_proceeds", "掩饰、隐瞒犯罪所得罪", "刑法第三百一十二条", "刑法第312条",
+    Charge("concealing_proceeds", "掩饰、隐瞒犯罪所得、犯罪所得收益罪", "刑法第三百一十二条", "刑法第312条",
            (("fixed_term", 0.50), ("detention", 0.25), ("fine_only", 0.05), ("non_prosecution", 0.20)),
            0.95, (1000, 30000), 36),
     Charge("opening_casino", "开设赌场罪", "刑法第三百零三条", "刑法第303条",
