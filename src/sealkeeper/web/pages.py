@@ -15,10 +15,11 @@ from starlette.datastructures import FormData
 
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.errors import SealkeeperError
-from sealkeeper.services import casework, evaluation, procedure_service, reader_review, sign_in
+from sealkeeper.services import casework, evaluation, procedure_service, reader_review, sign_in, timeline
 from sealkeeper.web.forms import body_from_form, fields_of
 from sealkeeper.web.i18n import LANGUAGES, language, translations
 from sealkeeper.web.session import LANG_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token, session_token, signed_in
+from sealkeeper.web.timeline import layout
 
 router = APIRouter(include_in_schema=False)
 env = Environment(loader=PackageLoader("sealkeeper.web", "templates"), autoescape=select_autoescape(),
@@ -137,6 +138,8 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
     if case.get("pack") and case.get("rules"):
         lang = "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
         extra.setdefault("explained", evaluation.explain_rules(case["pack"], case["rules"], lang))
+    if case["procedure"] == "sealing" and (drawn := timeline.record_timeline(settings, account, case_id, now)):
+        extra.setdefault("timeline", {**drawn, "layout": layout(drawn["events"], drawn["periods"], now.date())})
     forms = [(name, fields_of(command)) for name, command in allowed.items()]
     extra.setdefault("proposal", _proposal(request, account, case_id))
     return render(request, "case.html", status, account=account, case=case, forms=forms, **extra)

@@ -1,0 +1,138 @@
+"""What the browser tests share: a home with one person (an adult theft conviction, not sealed), an account for
+each role, `sealkeeper serve` on a free loopback port (stopped by its process id, even on failure), Debian's
+Chromium driven by Playwright, axe-core injected into each page, and a screenshot of each step under
+test-artifacts/browser/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pyotp
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from sealkeeper.config import load_settings
+from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.services.importing import import_file
+from sealkeeper.services.records import init_home
+from sealkeeper.services.store_access import close_all, open_store
+from sealkeeper.store.procedure_tables import cases
+from sealkeeper.synth.identity import id_number
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).parents[2]
+AXE = ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+SEALKEEPER = Path(sys.executable).parent / "sealkeeper"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]  # fmt: skip
+ROLES = ("data_subject", "clerk", "approver", "judicial_requester", "auditor", "certificate_officer")
+ID_NUMBER = id_number(7, dt.date(1990, 1, 1))
+Account = tuple[str, str, str]  # (username, password, totp secret)
+Accounts = dict[str, Account]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def adult_bundle(as_of: dt.date) -> dict[str, Any]:
+    """An adult theft conviction, served: not sealed by law, so the person may apply."""
+    return {
+        "id": "WB-0001", "jurisdiction": "CN", "as_of": as_of.isoformat(),
+        "person": {"birth_date": "1990-01-01", "name": "浏览器测试", "id_number": ID_NUMBER},
+        "events": [
+            {"id": "e1", "type": "offense", "date": "2020-01-10",
+             "offense": {"name": "盗窃罪", "statute": "刑法第264条"}},
+            {"id": "e2", "type": "conviction", "date": "2020-05-01", "offense_ids": ["e1"],
+             "sentence": {"kind": "criminal_detention", "months": 3}},
+        ],
+    }  # fmt: skip
+
+
+@contextmanager
+def serve(home: Path) -> Iterator[tuple[str, Accounts]]:
+    """A home with the person and an account for each role, served on loopback; the server is stopped (by its
+    process id) when the block ends, whatever happens in it."""
+    settings = load_settings({"SEALKEEPER_HOME": str(home)})
+    init_home(settings)
+    now = dt.datetime.now(dt.UTC)  # the server's own day: the server reads its clock, so the data must match it
+    source = home.parent / "people.jsonl"
+    source.write_text(json.dumps(adult_bundle(now.date()), ensure_ascii=False) + "\n", encoding="utf-8")
+    import_file(settings, source, now.date(), now.date())
+    sealing_runs.run(settings, now.date(), now)
+    with open_store(settings).connect() as conn:
+        token = conn.execute(sa.select(cases.c.subject)).scalar_one()
+    made: Accounts = {}
+    for role in ROLES:
+        subject = token if role == "data_subject" else ""
+        new = accounts.create_account(settings, accounts.LOCAL_OPERATOR, f"web-{role}", [role], now, subject=subject,
+                                      jurisdictions=[] if subject else ["CN"])  # fmt: skip
+        made[role] = (new.username, new.password, new.totp_secret)
+    close_all()
+    port = free_port()
+    env = {**os.environ, "SEALKEEPER_HOME": str(home)}
+    env.pop("SEALKEEPER_DATABASE_URL", None)
+    proc = subprocess.Popen([str(SEALKEEPER), "serve", "--port", str(port)], env=env,  # noqa: S603 - our own script
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.25)
+        else:
+            pytest.fail(f"the service did not start: {proc.stderr.read() if proc.stderr else ''}")
+        yield base, made
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    if not CHROMIUM.exists() or not AXE.exists():
+        pytest.fail("run scripts/test-browser.sh first (Debian chromium and axe-core); `make test` does")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def check_accessibility(page: Page, step: str) -> None:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["help"]) for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], (step, serious)
+
+
+def shoot(page: Page, step: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{step}.png"), full_page=True)
+    check_accessibility(page, step)
+
+
+def totp(account: Account) -> str:
+    return pyotp.TOTP(account[2]).now()
