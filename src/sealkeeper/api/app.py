@@ -22,7 +22,7 @@ from sealkeeper.api import (
     routes_procedures,
     routes_stats,
 )
-from sealkeeper.config import Settings
+from sealkeeper.config import Settings, load_settings
 
 
 def utc_now() -> dt.datetime:
@@ -45,3 +45,9 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
         app.include_router(router, prefix="/api/v1")
     web.install(app)  # the pages (issue 7), on the same services and policy
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application for the home named by the environment (``sealkeeper serve --workers N``: each worker
+    process makes its own)."""
+    return create_app(load_settings())

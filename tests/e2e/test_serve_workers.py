@@ -1,0 +1,112 @@
+"""`sealkeeper serve --workers 2` (uvicorn with the application factory, uvloop and httptools): certificates
+requested concurrently through both worker processes are each answered after their ledger entries committed,
+and the log verifies. The server and its workers are stopped by their process ids, even on failure."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from sealkeeper.config import Settings, load_settings
+from sealkeeper.services import accounts, ledger_queries, sealing_runs
+from sealkeeper.services.importing import import_file
+from sealkeeper.services.records import init_home
+from sealkeeper.services.store_access import close_all, open_store
+from sealkeeper.store.ledger_tables import ledger_entries
+from sealkeeper.synth.population import generate, write_bundles
+
+SEALKEEPER = Path(sys.executable).parent / "sealkeeper"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text("ascii").split()]
+    return []
+
+
+@contextlib.contextmanager
+def served(home: Path, workers: int) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "SEALKEEPER_HOME": str(home)}
+    env.pop("SEALKEEPER_DATABASE_URL", None)
+    command = [str(SEALKEEPER), "serve", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # noqa: S603 - our own script
+    base, started = f"http://127.0.0.1:{port}", []
+    try:
+        for _ in range(240):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.25)
+        else:
+            pytest.fail(f"the service did not start: {proc.stderr.read() if proc.stderr else ''}")
+        started = children(proc.pid)
+        yield base
+    finally:
+        started = started or children(proc.pid)
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+        for child in started:  # uvicorn stops its workers itself; any left over is stopped here
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
+
+
+def issued(settings: Settings) -> int:
+    with open_store(settings).connect() as conn:
+        rows = conn.execute(sa.select(ledger_entries.c.data)).scalars()
+        return sum(json.loads(bytes(d)).get("type") == "document.issued" for d in rows)
+
+
+def test_two_workers_issue_concurrent_certificates_each_logged(tmp_path: Path) -> None:
+    settings = load_settings({"SEALKEEPER_HOME": str(tmp_path / "home")})
+    init_home(settings)
+    now = dt.datetime.now(dt.UTC)  # the server reads its own clock
+    source = tmp_path / "people.jsonl"
+    with source.open("w", encoding="utf-8") as out:
+        write_bundles(generate(20, 7, as_of=now.date(), identities=True), out)
+    import_file(settings, source, now.date(), now.date())
+    sealing_runs.run(settings, now.date(), now)
+    officer = accounts.create_account(settings, accounts.LOCAL_OPERATOR, "officer", ["certificate_officer"], now,
+                                      jurisdictions=["CN"])  # fmt: skip
+    token = accounts.issue_api_token(settings, accounts.LOCAL_OPERATOR, officer.username, "e2e", now,
+                                     dt.timedelta(hours=1)).token  # fmt: skip
+    numbers = [json.loads(line)["person"]["id_number"] for line in source.read_text("utf-8").splitlines()]
+    before = issued(settings)
+    close_all()
+    with served(settings.home, 2) as base:
+
+        def ask(number: str) -> int:
+            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+                return client.post("/api/v1/certificates", json={"id_number": number, "purpose": "general"}).status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(ask, numbers * 2))
+    assert set(answers) <= {200, 409}  # 409: a person with a record that needs review (blocked by design)
+    assert answers.count(200) > 0
+    assert issued(settings) - before == answers.count(200)
+    assert ledger_queries.verify(settings)["entries"] > 0
+    close_all()

@@ -1,0 +1,20 @@
+"""The application made from the environment (each `sealkeeper serve --workers N` process makes its own)
+serves the home the environment names."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sealkeeper.api.app import app_from_environment
+from sealkeeper.config import Settings
+
+
+def test_the_app_from_the_environment_serves_that_home(home: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SEALKEEPER_HOME", str(home.home))
+    monkeypatch.setenv("SEALKEEPER_DATABASE_URL", home.database_url)
+    app = app_from_environment()
+    assert app.state.settings.home == home.home
+    assert app.state.settings.database_url == home.database_url
+    with TestClient(app) as client:
+        assert client.get("/healthz").json()["status"] == "ok"
