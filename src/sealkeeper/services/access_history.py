@@ -3,8 +3,9 @@ of their records by someone else, each with its ledger index, the entry's bytes 
 signed checkpoint, so the person can check it without trusting the operator.
 
 While an access's notice is delayed for a stated legal reason (the approver's ``NoticeDelay``), the person sees
-only that an access took place on that day, until when notice is delayed, and why (``access.notice_view``): no
-account, purpose, index or proof. From the delay's last day on, the access is shown with the delay it was under.
+nothing of it, here or in the public ledger (its entries are withheld: ``judicial_access``). From the delay's
+last day on, its notice is logged (``access_notices``, in the same transaction as this look) and the access is
+shown with the delay it was under, its reason and its citation (``access.notice_view``).
 
 Denied attempts are not listed: a denial under no grant carries no delay, so listing it would announce a
 delayed investigation. Requests and approvals are not accesses (they read nothing); procedure steps by staff
@@ -19,7 +20,7 @@ from typing import Any
 from sealkeeper.access import AccessNotice, AccessRequest, Account, Action, Context, Resource
 from sealkeeper.access import notice_view as view_of
 from sealkeeper.config import Settings
-from sealkeeper.services import ledger_queries
+from sealkeeper.services import access_notices, ledger_queries
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.store_access import open_store
@@ -31,7 +32,10 @@ _READS = frozenset(str(a) for a in (Action.READ_RECORD, Action.READ_SEALED_RECOR
 
 
 def is_access(event: dict[str, Any], own_account: str) -> bool:
-    """An allowed decision that showed one of the person's records to another account."""
+    """An allowed decision that showed one of the person's records to another account, or the notice of an
+    access logged when its delay ended."""
+    if event.get("type") == access_notices.RELEASED:
+        return True
     return (
         event.get("type") == "access.decision"
         and event.get("outcome") == "allow"
@@ -52,8 +56,11 @@ def my_access_history(
         Resource(sealed=False, subject=subject_account.subject),
         Context(at),
     )
+    ledger = open_ledger(settings)
     with transaction(open_store(settings)) as conn:
-        decision = decide_and_log(conn, open_ledger(settings), ask)
+        decision = decide_and_log(conn, ledger, ask)
+        if decision.allowed:
+            access_notices.release_due(conn, ledger, at.date(), at, subject_account.subject)
     if not decision.allowed:
         raise refused(decision)
     trail = ledger_queries.trail(settings, subject_account.subject)
@@ -63,6 +70,8 @@ def my_access_history(
         if not is_access(event, subject_account.id):
             continue
         seen = view_of(AccessNotice.from_ledger(str(item["index"]), event), at.date(), lang)
+        if not seen.shown:
+            continue  # still delayed (an entry logged before withholding): not even its existence is shown
         shown: dict[str, Any] = {"shown": seen.shown, "day": seen.day, "text": seen.text,
                                  "delayed_until": seen.delayed_until, "delay_reason": seen.delay_reason,
                                  "citation": seen.citation}  # fmt: skip

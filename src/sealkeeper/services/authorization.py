@@ -37,9 +37,20 @@ def decision_event(decision: AccessDecision, case_number: str = "") -> dict[str,
     return event
 
 
-def decide_and_log(conn: Connection, ledger: Ledger, request: AccessRequest) -> AccessDecision:
+def withheld(event: dict[str, Any], request_id: str) -> dict[str, Any]:
+    """An event of a judicial access request without anything that links it to the person (no subject
+    commitment, no record id; the request id is random): the person cannot find it in the public ledger
+    before they are told of the access (``access_notices``)."""
+    return {**event, "subject": None, "record": None, "request": request_id}
+
+
+def decide_and_log(
+    conn: Connection, ledger: Ledger, request: AccessRequest, *, withheld_for: str = ""
+) -> AccessDecision:
+    """Decide and log; ``withheld_for`` (a judicial request id) logs the decision ``withheld``."""
     decision = decide(request)
-    ledger.append(conn, decision_event(decision, request.context.case_number))
+    event = decision_event(decision, request.context.case_number)
+    ledger.append(conn, withheld(event, withheld_for) if withheld_for else event)
     return decision
 
 

@@ -19,6 +19,12 @@ approved is therefore outside the requester's own cases (``judicial.case_not_own
 Every step is logged: ``access.requested`` (accepted or refused, with the rules that decided), the approver's
 ``access.decision`` then ``access.approved`` / ``access.denied`` / ``access.approval_refused``, and each read's
 ``access.decision``. A refusal is raised after the transaction, so that it stays logged.
+
+Nothing of a request, its approval or denial carries the person's subject commitment or the record id in the
+public ledger (``authorization.withheld``: the random request id links them for auditors, who hold the
+requests table): a request would otherwise tell the person of an investigation before any notice. A read under
+a grant without a notice delay is logged with both, so the person sees it at once; a read under a delayed
+notice is withheld too, and ``access_notices`` logs the linkable notice once the delay has ended.
 """
 
 from __future__ import annotations
@@ -97,7 +103,7 @@ def request_access(  # noqa: PLR0917 - who, what, why, for which case, when
         # An unknown record counts as sealed (a probe for one); the text sent is not logged (it is no known id).
         event: dict[str, Any] = {
             "type": "access.requested", "at": at.isoformat(), "request": request_id, "account": requester.id,
-            "roles": sorted(str(r) for r in requester.roles), "record": None if found is None else record,
+            "roles": sorted(str(r) for r in requester.roles), "record": None,  # withheld: see the module's notes
             "case_number": case_number, "sealed": found is None or found.sealed,
         }  # fmt: skip
         if found is None or not found.sealed:
@@ -153,9 +159,10 @@ def _decide_step(  # noqa: PLR0917 - the approver's step on one request
         found = target(conn, row.record)
         resource = found.resource() if found is not None else Resource(True, row.record, "", row.subject)
         ctx = Context(at, row.purpose, row.case_number)
-        decision = decide_and_log(conn, ledger, AccessRequest(approver, Action.APPROVE_ACCESS, resource, ctx))
-        event: dict[str, Any] = {"at": at.isoformat(), "request": request_id, "record": row.record,
-                                 "account": approver.id, "requester": row.requester}  # fmt: skip
+        ask = AccessRequest(approver, Action.APPROVE_ACCESS, resource, ctx)
+        decision = decide_and_log(conn, ledger, ask, withheld_for=request_id)
+        event: dict[str, Any] = {"at": at.isoformat(), "request": request_id, "account": approver.id,
+                                 "requester": row.requester}  # fmt: skip
         if decision.allowed:
             values: dict[str, Any] = {"state": outcome, "approver": approver.id, "decided_at": utc(at)}
             try:
@@ -247,7 +254,9 @@ def read_sealed(settings: Settings, requester: Account, request_id: str, at: dt.
             raise UnknownRecordError(f"record: {row.record} is no longer held")
         resource = found.resource(confirmed_cases(conn, requester.id))
         ctx = Context(at, row.purpose, row.case_number, _grant(row))
-        decision = decide_and_log(conn, ledger, AccessRequest(requester, Action.READ_SEALED_RECORD, resource, ctx))
+        delayed = request_id if row.delay_reason is not None else ""  # told only when the delay ends
+        ask = AccessRequest(requester, Action.READ_SEALED_RECORD, resource, ctx)
+        decision = decide_and_log(conn, ledger, ask, withheld_for=delayed)
         if decision.allowed:
             text = conn.execute(sa.select(bundles.c.facts).where(bundles.c.id == found.bundle)).scalar_one()
             facts = record_facts(text, found.record)

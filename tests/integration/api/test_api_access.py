@@ -3,6 +3,7 @@ through the routes, with sign-in and TOTP, a clock the test moves, and errors th
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from pathlib import Path
@@ -106,21 +107,46 @@ def test_self_approval_is_refused_and_a_denial_is_final(service: Service) -> Non
     assert service.get("/access-requests", "approver", state="denied").json()[0]["id"] == own
 
 
+def public_entries(service: Service) -> list[str]:
+    """Every ledger entry as anyone may read it (no sign-in): the decoded bytes of /ledger/entries/{i}."""
+    out = []
+    while (answer := service.client.get(f"/api/v1/ledger/entries/{len(out)}")).status_code == 200:
+        out.append(base64.b64decode(answer.text).decode("utf-8"))
+    return out
+
+
 def test_a_delayed_notice_over_http(service: Service) -> None:
+    """Until the delay ends, neither the person's page nor the public ledger shows anything linkable to them of
+    the request, its approval or the read; from that day, the access is shown with the delay and its reason."""
+    record = service.story.records[0]
     request_id = new_request(service)
     delay = {"reason": "impedes_duty", "until": "2026-07-10"}
     body = {"valid_hours": 1, "notice_delay": delay}
     answer = service.post(f"/access-requests/{request_id}/approve", "approver", body)
     assert answer.status_code == 200, answer.text
     assert service.get(f"/access-requests/{request_id}/record", "judge").status_code == 200
-    [held] = service.get("/me/access", "person0").json()["accesses"]
-    assert held["shown"] is False
-    assert held["delayed_until"] == "2026-07-10"
-    assert "proof" not in held
+    service.clock.now = dt.datetime(2026, 7, 9, 23, 0, tzinfo=T.tzinfo)
+    held = service.get("/me/access", "person0").json()
+    assert held["accesses"] == []  # not even that an access took place
+    commitment = held["subject_commitment"]
+    before = public_entries(service)
+    linkable = [e for e in before if commitment in e or record in e]  # the person's own import, sealing, looks
+    assert linkable
+    assert not [e for e in linkable if request_id in e or "judicial_requester" in e or "approve_access" in e]
+    about_it = [e for e in before if request_id in e]
+    assert len(about_it) >= 4  # requested, the approver's decision, approved, the read: all withheld
     service.clock.now = dt.datetime(2026, 7, 10, 9, 0, tzinfo=T.tzinfo)
     [told] = service.get("/me/access", "person0").json()["accesses"]
     assert told["shown"] is True
-    assert told["delay_reason"] == "impedes_duty"
+    assert (told["delay_reason"], told["delayed_until"], told["record"]) == ("impedes_duty", "2026-07-10", record)
+    assert "2026-07-10" in told["text"]
+    after = public_entries(service)
+    released = [json.loads(e) for e in after if commitment in e and request_id in e]
+    assert [(e["type"], e["request"], e["record"], e["notice_delayed_until"]) for e in released] == [
+        ("access.notice_released", request_id, record, "2026-07-10")
+    ]
+    service.get("/me/access", "person0")  # looking again logs no second notice
+    assert sum(commitment in e and request_id in e for e in public_entries(service)) == 1
 
 
 def test_bad_input_names_the_field_never_the_value(service: Service) -> None:
