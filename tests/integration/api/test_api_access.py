@@ -109,7 +109,7 @@ def test_self_approval_is_refused_and_a_denial_is_final(service: Service) -> Non
 
 def public_entries(service: Service) -> list[str]:
     """Every ledger entry as anyone may read it (no sign-in): the decoded bytes of /ledger/entries/{i}."""
-    out = []
+    out: list[str] = []
     while (answer := service.client.get(f"/api/v1/ledger/entries/{len(out)}")).status_code == 200:
         out.append(base64.b64decode(answer.text).decode("utf-8"))
     return out
