@@ -7,11 +7,14 @@ SuperNodes ``--root-certificates``, and authenticate SuperNodes. Nothing is inst
 (``FLWR_DISABLE_RUNTIME_DEPENDENCY_INSTALLATION=1``: the apps come from this environment), telemetry and the
 update check are off, and ``FLWR_HOME`` is the run's own directory (the CLI's connection file lives there).
 
-Flower 1.42's SuperExec polls its Runtime API for tasks every second by default
-(``FLWR_SUPEREXEC_TASK_POLL_INTERVAL``); a SuperNode whose fleet pull finds nothing sleeps 3 seconds, a
-constant in ``flwr.supernode.start_client_internal``. SecAgg+ takes four message exchanges a round, each of
-which waits out those sleeps, so nodes are started through ``sealkeeper.federated.node``, which shortens the
-SuperNode's idle sleep, and the SuperExec interval is set here (``poll`` seconds, both).
+Flower 1.42 as it comes polls at every hop: a SuperNode whose fleet pull finds nothing sleeps 3 s (a constant in
+``flwr.supernode.start_client_internal``), its SuperExec polls for tasks every second
+(``FLWR_SUPEREXEC_TASK_POLL_INTERVAL``) and starts a fresh ``flwr-clientapp`` process for every message, and the
+ServerApp's Grid pulls replies every 3 s. SecAgg+ takes four exchanges a round, each paying all of that. So,
+tuned (the default): nodes run through ``sealkeeper.federated.node`` (idle sleep capped at ``poll``) with
+``--isolation process`` and a forking SuperExec of ours (``sealkeeper.federated.executor``, task poll ``poll``),
+and the ServerApp pulls every ``poll`` seconds (``server_app.CountingGrid``). Measured with 5 SuperNodes under a
+loaded machine: about 17 s a SecAgg+ round against about 190 s as it comes (``bench/bench_federated.py``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.federated.plan import Plan, app_pyproject
 from sealkeeper.federated.processes import Fleet, ProcInfo
-from sealkeeper.federated.server_app import PARAMS, RESULTS
+from sealkeeper.federated.server_app import FAILED, PARAMS, RESULTS
 
 
 class FederationError(SealkeeperError):
@@ -66,7 +69,7 @@ def wait_for_port(port: int, timeout: float, alive: Callable[[], bool]) -> None:
     raise FederationError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f} s")
 
 
-def environment(home: Path, poll: float) -> dict[str, str]:
+def environment(home: Path, poll: float | None) -> dict[str, str]:
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)
     env.update({
@@ -75,22 +78,47 @@ def environment(home: Path, poll: float) -> dict[str, str]:
         "FLWR_DISABLE_RUNTIME_DEPENDENCY_INSTALLATION": "1",
         "FLWR_TELEMETRY_ENABLED": "0",
         "FLWR_DISABLE_UPDATE_CHECK": "1",
-        "FLWR_SUPEREXEC_TASK_POLL_INTERVAL": str(poll),
-        "SEALKEEPER_FLWR_NODE_POLL": str(poll),
         "PYTHONUNBUFFERED": "1",
     })  # fmt: skip
+    if poll is not None:
+        env.update({"FLWR_SUPEREXEC_TASK_POLL_INTERVAL": str(poll), "SEALKEEPER_FLWR_NODE_POLL": str(poll)})
     return env
 
 
-def run_federation(plan: Plan, workdir: Path, *, poll: float = 0.1, timeout: float = 600.0) -> Outcome:
-    """Start the SuperLink and the SuperNodes, run the app through the SuperLink, read its results, stop all."""
+def _start_node(fleet: Fleet, index: int, link_port: int, *, tuned: bool) -> None:
+    """One agency's SuperNode (and, tuned, its forking SuperExec) with ``agency=<index>`` as node config."""
+    node_port = free_port()
+    common = ["--insecure", "--superlink", f"127.0.0.1:{link_port}", "--port", str(node_port),
+              "--node-config", f"agency={index}"]  # fmt: skip
+    if not tuned:
+        fleet.start(f"supernode-{index}", [str(Path(sys.executable).parent / "flower-supernode"), *common])
+        return
+    node = fleet.start(
+        f"supernode-{index}", [sys.executable, "-m", "sealkeeper.federated.node", "--isolation", "process", *common]
+    )
+    wait_for_port(node_port, 60, lambda: node.poll() is None)
+    fleet.start(
+        f"superexec-{index}",
+        [sys.executable, "-m", "sealkeeper.federated.executor", "--insecure",
+         "--runtime-api-address", f"127.0.0.1:{node_port}", "--parent-pid", str(node.pid)],
+    )  # fmt: skip
+
+
+def run_federation(
+    plan: Plan, workdir: Path, *, poll: float = 0.1, tuned: bool = True, timeout: float = 900.0
+) -> Outcome:
+    """Start the SuperLink and the SuperNodes, run the app through the SuperLink, read its results, stop all.
+
+    ``tuned=False`` runs Flower as it comes (``flower-supernode`` with its own SuperExec, Flower's poll
+    intervals, the ServerApp pulling replies every 3 s as Flower's Grid does): the benchmark's reference.
+    """
     out = workdir / "out"
-    plan = Plan(**{**plan.__dict__, "out": str(out), "poll": poll})
+    plan = Plan(**{**plan.__dict__, "out": str(out), "poll": poll if tuned else 3.0})
     home, app_dir, logs = workdir / "flwr-home", workdir / "app", workdir / "logs"
     home.mkdir(parents=True, exist_ok=True)
     app_dir.mkdir(parents=True, exist_ok=True)
     (app_dir / "pyproject.toml").write_text(app_pyproject(plan.run_config()), encoding="utf-8")
-    env = environment(home, poll)
+    env = environment(home, poll if tuned else None)
     start = time.perf_counter()
     with Fleet(logs, env) as fleet:
         link_port = free_port()
@@ -103,19 +131,7 @@ def run_federation(plan: Plan, workdir: Path, *, poll: float = 0.1, timeout: flo
         link = fleet.start("superlink", [str(bin_dir / "flower-superlink"), "--insecure", "--port", str(link_port)])
         wait_for_port(link_port, 60, lambda: link.poll() is None)
         for index in range(plan.agencies):
-            node_port = free_port()
-            node = fleet.start(
-                f"supernode-{index}",
-                [sys.executable, "-m", "sealkeeper.federated.node", "--insecure", "--isolation", "process",
-                 "--superlink", f"127.0.0.1:{link_port}", "--port", str(node_port),
-                 "--node-config", f"agency={index}"],
-            )  # fmt: skip
-            wait_for_port(node_port, 60, lambda node=node: node.poll() is None)  # type: ignore[misc]
-            fleet.start(
-                f"superexec-{index}",
-                [sys.executable, "-m", "sealkeeper.federated.executor", "--insecure",
-                 "--runtime-api-address", f"127.0.0.1:{node_port}", "--parent-pid", str(node.pid)],
-            )  # fmt: skip
+            _start_node(fleet, index, link_port, tuned=tuned)
         submitted = subprocess.run(  # noqa: S603 - fixed program, arguments built here
             [str(bin_dir / "flwr"), "run", str(app_dir), "sealkeeper", "--format", "json",
              *[arg for item in plan.run_config_args() for arg in ("--run-config", item)]],
@@ -146,7 +162,10 @@ def _wait_for_results(out: Path, fleet: Fleet, env: dict[str, str], run_id: str,
             raise FederationError(f"run {run_id}: no results before the deadline (logs in {fleet.log_dir})")
         if any(p.poll() is not None for p in fleet.started):
             raise FederationError(f"run {run_id}: a Flower process exited (logs in {fleet.log_dir})")
-        if time.monotonic() - checked > 5:
+        if (out / FAILED).exists():
+            reason = (out / FAILED).read_text(encoding="utf-8")
+            raise FederationError(f"run {run_id}: the ServerApp failed: {reason} (logs in {fleet.log_dir})")
+        if time.monotonic() - checked > 60:  # the flwr CLI costs seconds of CPU: only to catch a crash at start
             checked = time.monotonic()
             fleet.note()
             status = _run_status(env, run_id)

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 from flwr.app import Context, Message
+from flwr.app.message_type import MessageType
 from flwr.common import (
     EvaluateIns,
     EvaluateRes,
@@ -44,6 +45,7 @@ from sealkeeper.reader.model import ReaderModel
 
 RESULTS = "results.json"
 PARAMS = "params.npz"
+FAILED = "failed.txt"
 
 
 def message_bytes(msg: Message) -> int:
@@ -81,7 +83,8 @@ class CountingGrid:
         return replies
 
     def _count(self, msg: Message) -> None:
-        if msg.has_content():
+        """Training messages only (SecAgg+ stages included): evaluation is not part of a round's cost here."""
+        if msg.has_content() and msg.metadata.message_type == MessageType.TRAIN:
             group = msg.metadata.group_id
             self.bytes[group] = self.bytes.get(group, 0) + message_bytes(msg)
 
@@ -171,12 +174,17 @@ app = ServerApp()
 @app.main()
 def main(grid: Grid, context: Context) -> None:
     plan = Plan.from_run_config(context.run_config)
-    strategy = ReaderFedAvg(plan)
-    legacy = LegacyContext(context=context, config=ServerConfig(num_rounds=plan.rounds), strategy=strategy)
-    counting = CountingGrid(grid, plan.poll)
-    workflow = DefaultWorkflow(fit_workflow=secagg_workflow(plan) if plan.secagg else None)
-    workflow(counting, legacy)  # type: ignore[arg-type]  # CountingGrid stands in for the Grid it wraps
-    write_results(Path(plan.out), legacy, strategy, counting)
+    try:
+        strategy = ReaderFedAvg(plan)
+        legacy = LegacyContext(context=context, config=ServerConfig(num_rounds=plan.rounds), strategy=strategy)
+        counting = CountingGrid(grid, plan.poll)
+        workflow = DefaultWorkflow(fit_workflow=secagg_workflow(plan) if plan.secagg else None)
+        workflow(counting, legacy)  # type: ignore[arg-type]  # CountingGrid stands in for the Grid it wraps
+        write_results(Path(plan.out), legacy, strategy, counting)
+    except Exception as exc:  # the parent waits for a file: tell it at once, then fail the run as Flower does
+        Path(plan.out).mkdir(parents=True, exist_ok=True)
+        (Path(plan.out) / FAILED).write_text(f"{type(exc).__name__}: {exc}"[:500], encoding="utf-8")
+        raise
 
 
 def write_results(out: Path, legacy: LegacyContext, strategy: ReaderFedAvg, counting: CountingGrid) -> None:
