@@ -3,12 +3,19 @@
 Sources, later wins: defaults; ``<home>/sealkeeper.toml`` (written by ``sealkeeper init``; never holds a
 secret); environment variables ``SEALKEEPER_*``. Secrets (the PKCS#11 PIN) come only from the environment
 and placeholder values are refused, so a deployment cannot start on a copied example.
+
+The offices printed on documents (``letter_office`` on decision letters, ``certificate_office`` on certificates)
+default to generic names that will do for trying sealkeeper; with ``environment = "production"`` a generic or
+placeholder name is refused like a placeholder PIN, so no real letter goes out from "人民法院".
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,6 +25,15 @@ from sealkeeper.errors import ConfigError
 
 SUITES = ("intl", "gm")
 PROVIDERS = ("keyfile", "pkcs11")
+ENVIRONMENTS = ("development", "production")
+#: The generic office names used outside production (placeholders: refused in production).
+DEFAULT_LETTER_OFFICE = "人民法院"
+DEFAULT_CERTIFICATE_OFFICE = "公安机关犯罪记录查询窗口"
+_GENERIC_OFFICES = frozenset(
+    {DEFAULT_LETTER_OFFICE, DEFAULT_CERTIFICATE_OFFICE, "人民检察院", "公安机关", "公安局", "法院"}
+)
+_PLACEHOLDER_MARKS = re.compile(r"x{2,}|×{2,}|某|示例|样例|测试|example|placeholder|sample|todo|changeme|demo", re.I)
+MAX_OFFICE = 64
 CONFIG_NAME = "sealkeeper.toml"
 _PLACEHOLDERS = frozenset(
     {"", "changeme", "change-me", "change_me", "password", "secret", "pin", "1234", "0000", "123456", "xxxx", "todo"}
@@ -40,6 +56,9 @@ class Settings:
     pkcs11_module: str | None = None
     pkcs11_token: str | None = None
     pkcs11_pin: str | None = None
+    environment: Literal["development", "production"] = "development"
+    letter_office: str = DEFAULT_LETTER_OFFICE
+    certificate_office: str = DEFAULT_CERTIFICATE_OFFICE
 
     def __repr__(self) -> str:  # never print the PIN
         return (
@@ -73,8 +92,25 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+def is_placeholder_office(name: str) -> bool:
+    """A generic office name (the defaults, "人民法院"…) or a placeholder ("XX市人民法院", "某县公安局", "示例")."""
+    text = name.strip()
+    return text.lower() in _PLACEHOLDERS or text in _GENERIC_OFFICES or bool(_PLACEHOLDER_MARKS.search(text))
+
+
+def _office(field: str, name: str, production: bool) -> None:
+    if not name.strip() or len(name) > MAX_OFFICE or any(unicodedata.category(c)[0] == "C" for c in name):
+        raise ConfigError(f"{field}: 1 to {MAX_OFFICE} characters, no control characters")
+    if production and is_placeholder_office(name):
+        raise ConfigError(f"{field} is a generic or placeholder office name; set the office's real name in production")
+
+
 def _checked(settings: Settings) -> Settings:
     _choice("suite (SEALKEEPER_SUITE)", settings.suite, SUITES)
+    _choice("environment (SEALKEEPER_ENVIRONMENT)", settings.environment, ENVIRONMENTS)
+    production = settings.environment == "production"
+    _office("letter_office (SEALKEEPER_LETTER_OFFICE)", settings.letter_office, production)
+    _office("certificate_office (SEALKEEPER_CERTIFICATE_OFFICE)", settings.certificate_office, production)
     _choice("key_provider (SEALKEEPER_KEY_PROVIDER)", settings.key_provider, PROVIDERS)
     if settings.key_provider == "pkcs11":
         for field, value in (
@@ -101,7 +137,8 @@ def read_home_config(home: Path) -> dict[str, str]:
         raise ConfigError(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from None
     if "pkcs11_pin" in raw:
         raise ConfigError(f"{path}: the PIN never goes in a file; use SEALKEEPER_PKCS11_PIN")
-    allowed = {"suite", "key_provider", "key_file", "pkcs11_module", "pkcs11_token", "database_url"}
+    allowed = {"suite", "key_provider", "key_file", "pkcs11_module", "pkcs11_token", "database_url", "environment",
+               "letter_office", "certificate_office"}  # fmt: skip
     unknown = sorted(set(raw) - allowed)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s) {unknown}; known: {sorted(allowed)}")
@@ -119,6 +156,9 @@ def write_home_config(settings: Settings) -> Path:
         lines.append(f'key_file = "{settings.key_path}"')
     else:
         lines += [f'pkcs11_module = "{settings.pkcs11_module}"', f'pkcs11_token = "{settings.pkcs11_token}"']
+    lines.append(f'environment = "{settings.environment}"')
+    for key, value in (("letter_office", settings.letter_office), ("certificate_office", settings.certificate_office)):
+        lines.append(f"{key} = {json.dumps(value, ensure_ascii=False)}")  # a TOML basic string
     path = settings.home / CONFIG_NAME
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -143,5 +183,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         pkcs11_module=pick("pkcs11_module"),
         pkcs11_token=pick("pkcs11_token"),
         pkcs11_pin=env.get("SEALKEEPER_PKCS11_PIN"),
+        environment=pick("environment", "development"),  # type: ignore[arg-type]
+        letter_office=pick("letter_office", DEFAULT_LETTER_OFFICE) or "",
+        certificate_office=pick("certificate_office", DEFAULT_CERTIFICATE_OFFICE) or "",
     )
     return _checked(settings)

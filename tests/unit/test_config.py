@@ -58,3 +58,45 @@ def test_a_password_in_the_query_string_is_hidden_too(tmp_path: Path) -> None:
     settings = load_settings({"SEALKEEPER_HOME": str(tmp_path), "SEALKEEPER_DATABASE_URL": url})
     assert "S3cretPW" not in settings.database_label
     assert "sslmode=require" in settings.database_label
+
+
+def test_the_generic_office_names_serve_outside_production_only(tmp_path: Path) -> None:
+    home = {"SEALKEEPER_HOME": str(tmp_path)}
+    settings = load_settings(home)
+    assert (settings.environment, settings.letter_office) == ("development", "人民法院")
+    with pytest.raises(ConfigError, match="letter_office"):
+        load_settings({**home, "SEALKEEPER_ENVIRONMENT": "production"})
+    real = {"SEALKEEPER_LETTER_OFFICE": "北京市朝阳区人民法院", "SEALKEEPER_CERTIFICATE_OFFICE": "北京市公安局朝阳分局"}
+    production = load_settings({**home, "SEALKEEPER_ENVIRONMENT": "production", **real})
+    assert (production.letter_office, production.certificate_office) == ("北京市朝阳区人民法院", "北京市公安局朝阳分局")
+
+
+PLACEHOLDER_OFFICES = ["XX市人民法院", "某县公安局", "示例法院", "changeme", "公安局", "Example Court", "××区法院"]
+
+
+@pytest.mark.parametrize("name", PLACEHOLDER_OFFICES)
+def test_placeholder_office_names_are_refused_in_production(tmp_path: Path, name: str) -> None:
+    env = {"SEALKEEPER_HOME": str(tmp_path), "SEALKEEPER_ENVIRONMENT": "production",
+           "SEALKEEPER_LETTER_OFFICE": "北京市朝阳区人民法院", "SEALKEEPER_CERTIFICATE_OFFICE": name}  # fmt: skip
+    with pytest.raises(ConfigError, match="certificate_office") as info:
+        load_settings(env)
+    assert "placeholder" in str(info.value)
+
+
+@pytest.mark.parametrize("name", ["", "   ", "法院\n", "院" * 65])
+def test_office_names_are_checked_everywhere(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ConfigError, match="letter_office"):
+        load_settings({"SEALKEEPER_HOME": str(tmp_path), "SEALKEEPER_LETTER_OFFICE": name or " "})
+
+
+def test_the_offices_and_the_environment_are_written_and_read_back(tmp_path: Path) -> None:
+    env = {"SEALKEEPER_HOME": str(tmp_path), "SEALKEEPER_ENVIRONMENT": "production",
+           "SEALKEEPER_LETTER_OFFICE": '上海市"浦东"新区人民法院',
+           "SEALKEEPER_CERTIFICATE_OFFICE": "上海市公安局"}  # fmt: skip
+    write_home_config(load_settings(env))
+    again = load_settings({"SEALKEEPER_HOME": str(tmp_path)})
+    assert (again.environment, again.letter_office, again.certificate_office) == (
+        "production", '上海市"浦东"新区人民法院', "上海市公安局"
+    )  # fmt: skip
+    with pytest.raises(ConfigError, match="environment"):
+        load_settings({"SEALKEEPER_HOME": str(tmp_path), "SEALKEEPER_ENVIRONMENT": "staging"})

@@ -64,8 +64,6 @@ __all__ = ["DocumentNotFoundError", "IssuedDocument", "issue_certificate", "veri
 
 #: What a subject token looks like (``services.import_plan.new_token``): anything else names no one.
 TOKEN = re.compile(r"s[a-z2-7]{24}")
-#: The issuing office printed on certificates (not yet a home setting).
-OFFICE = "公安机关犯罪记录查询窗口"
 
 
 class SubjectNotFoundError(DocumentNotFoundError):
@@ -179,8 +177,8 @@ def issue_certificate(
                 person = sd.open_person(conn, protector, token)
     signed = None
     if person is not None:
-        certificate = make_certificate(holder=person[1], purpose=purpose, office=OFFICE, issued_on=at.date(),
-                                       lines=lines, rules=rules, labels=labels)  # fmt: skip
+        certificate = make_certificate(holder=person[1], purpose=purpose, office=settings.certificate_office,
+                                       issued_on=at.date(), lines=lines, rules=rules, labels=labels)  # fmt: skip
         signed = sign(certificate, sd.signing_key(settings))
         events.append(sd.issued_event(signed, token, at, purpose=purpose, entries=len(lines),
                                       exceptions=sorted({ln.rule for ln in lines if ln.sealed})))  # fmt: skip

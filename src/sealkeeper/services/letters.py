@@ -46,9 +46,6 @@ from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as cases_repo
 from sealkeeper.store.database import transaction
 
-#: The office printed on letters (not yet a home setting).
-OFFICE = "人民法院"
-
 
 def _record_case(conn: Connection, book: CaseBook, case_id: str) -> RecordCase:
     row = cases_repo.get_cases(conn, [case_id]).get(case_id)
@@ -58,23 +55,24 @@ def _record_case(conn: Connection, book: CaseBook, case_id: str) -> RecordCase:
     return case
 
 
-def _letter(conn: Connection, book: CaseBook, case: Case, name: str) -> Letter:
-    """The letter ``case`` gives, addressed to ``name``; DocumentError naming the case when it gives none."""
+def _letter(conn: Connection, book: CaseBook, case: Case, name: str, office: str) -> Letter:
+    """The letter ``case`` gives, addressed to ``name``, from ``office`` (``Settings.letter_office``);
+    DocumentError naming the case when it gives none."""
     if isinstance(case, ApplicationCase):
-        return letter_from_application(case, addressee=name, office=OFFICE)
+        return letter_from_application(case, addressee=name, office=office)
     if isinstance(case, ObjectionCase):
         contested = cases_repo.get_cases(conn, [case.contest.case_id]).get(case.contest.case_id)
         records: tuple[str, ...] = (case.contest.case_id,)
         if contested is not None:
             found = book.read(contested)
             records = found.records if isinstance(found, ApplicationCase) else records
-        return letter_from_objection(case, addressee=name, office=OFFICE, records=records)
+        return letter_from_objection(case, addressee=name, office=office, records=records)
     if isinstance(case, UnsealingCase):
         record = _record_case(conn, book, case.record_case)
         if record.unsealed_on is None:
             raise DocumentError(f"unsealing {case.case_id}: no decision letter: the record is not unsealed yet")
         return letter_from_unsealing(
-            case, decided_on=record.unsealed_on, addressee=name, office=OFFICE, records=(record.record_id,)
+            case, decided_on=record.unsealed_on, addressee=name, office=office, records=(record.record_id,)
         )
     if isinstance(case, RecordCase):
         if case.pack is None or not case.rules:
@@ -83,7 +81,7 @@ def _letter(conn: Connection, book: CaseBook, case: Case, name: str) -> Letter:
         pack = load_pack(pack_id)
         status = Status.SEALED if case.sealed_since else Status.UNSEALED
         decision = Decision(status, case.decision_date or case.opened_on, case.rules, PackRef(pack_id, version), "")
-        return letter_from_record(case, reasons=reasons(pack, decision, "zh"), addressee=name, office=OFFICE)
+        return letter_from_record(case, reasons=reasons(pack, decision, "zh"), addressee=name, office=office)
     raise DocumentError(f"{case.PROCEDURE} {case.case_id}: no decision letter for this procedure")
 
 
@@ -104,7 +102,7 @@ def case_letter(settings: Settings, actor: Account, case_id: str, at: dt.datetim
             book = CaseBook(conn, protector)
             try:
                 sealer, name = sd.open_person(conn, protector, row.subject)
-                letter = _letter(conn, book, book.read(row), name)
+                letter = _letter(conn, book, book.read(row), name, settings.letter_office)
             except DocumentError as exc:  # the decision stays logged; the answer names the case
                 problem = exc
             else:

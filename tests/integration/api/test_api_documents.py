@@ -217,3 +217,22 @@ def test_a_refused_application_gives_the_person_a_refusal_letter(home: Settings,
     assert code is not None
     assert client.get(f"/api/v1/verify/{code.group(1)}").json()["kind"] == "refusal"
     assert client.get(f"/api/v1/cases/{record_case}/letter.pdf", headers=headers["data_subject"]).status_code == 409
+
+
+def test_letters_and_certificates_carry_the_configured_offices(
+    client: TestClient, staff: Staff, home: Settings
+) -> None:
+    offices = {"letter_office": "北京市朝阳区人民法院", "certificate_office": "北京市公安局朝阳分局"}
+    configured = home.with_overrides(environment="production", **offices)
+    office_client = TestClient(create_app(configured, clock=lambda: AT), raise_server_exceptions=False)
+    with open_store(home).connect() as conn:
+        sealed = conn.execute(sa.select(cases.c.case_id).where(cases.c.state == "sealed")).scalar_one()
+    letter = office_client.get(f"/api/v1/cases/{sealed}/letter.pdf", headers=staff.login(office_client, "clerk"))
+    assert letter.status_code == 200, letter.text
+    assert offices["letter_office"] in pdf_text(letter.content)
+    officer = staff.login(office_client, "certificate_officer")
+    body = {"id_number": ID_NUMBER, "purpose": "general"}
+    issued = office_client.post("/api/v1/certificates", json=body, headers=officer).json()
+    verified = office_client.get(f"/api/v1/verify/{issued['code']}").json()
+    assert verified["office"] == offices["certificate_office"]
+    assert offices["certificate_office"] in pdf_text(office_client.get(issued["url"], headers=officer).content)
