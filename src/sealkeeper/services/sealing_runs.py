@@ -26,6 +26,7 @@ from sealkeeper.procedures.base import Actor, Event, Role
 from sealkeeper.procedures.daily_run import apply_plan, daily_run
 from sealkeeper.procedures.deadlines import escalate_overdue
 from sealkeeper.procedures.sealing import RecordCase
+from sealkeeper.services import access_notices
 from sealkeeper.services.cases import CaseBook, ledger_event
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import open_protector
@@ -177,5 +178,8 @@ def run(settings: Settings, day: dt.date, at: dt.datetime,
     for fetch, key_of, step, start in phases:
         _walk(engine, fetch, key_of, step, start=start, tick=lambda: progress(summary))
     with transaction(engine) as conn:
+        released = access_notices.release_due(conn, open_ledger(settings), day, at)  # delays that ended
+        if released:
+            summary.effects["access_notices_released"] = released
         repo.finish_run(conn, work.run_id, at)
     return summary

@@ -20,6 +20,7 @@ from sealkeeper.auth import NotAllowedError
 from sealkeeper.config import Settings
 from sealkeeper.errors import StoreError
 from sealkeeper.services import judicial_access as ja
+from sealkeeper.services import sealing_runs
 from sealkeeper.services.access_history import my_access_history
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.ledger_tables import ledger_entries
@@ -197,3 +198,21 @@ def test_two_approvers_at_once_decide_a_request_once(story: Story) -> None:
     [winner] = [name for name, outcome in outcomes.items() if outcome == "approved"]
     assert ja.my_requests(home, a["judge"])[0]["approver"] == a[winner].id
     assert len(events(home, "access.approved")) == 1
+
+
+def test_the_daily_run_logs_the_notice_once_the_delay_has_ended(story: Story) -> None:
+    home, a = story.home, story.accounts
+    until = dt.date(2026, 7, 20)
+    request_id = approved(story, delay=NoticeDelay("impedes_duty", until))
+    ja.read_sealed(home, a["judge"], request_id, T + 2 * HOUR)
+    day_before = until - dt.timedelta(days=1)
+    sealing_runs.run(home, day_before, dt.datetime.combine(day_before, dt.time(1), tzinfo=CST))
+    assert events(home, "access.notice_released") == []
+    summary = sealing_runs.run(home, until, dt.datetime.combine(until, dt.time(1), tzinfo=CST))
+    assert summary.effects["access_notices_released"] == 1
+    [notice] = events(home, "access.notice_released")
+    assert (notice["request"], notice["notice_delayed_until"], notice["account"]) == (request_id, "2026-07-20",
+                                                                                       a["judge"].id)  # fmt: skip
+    told = my_access_history(home, a["person0"], dt.datetime.combine(until, dt.time(9), tzinfo=CST))
+    assert [x["delay_reason"] for x in told["accesses"]] == ["impedes_duty"]
+    assert len(events(home, "access.notice_released")) == 1  # not logged twice
