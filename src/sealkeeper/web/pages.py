@@ -192,8 +192,10 @@ def my_page(request: Request) -> Response:
         return render(request, "error.html", 403, account=account, message=str(exc))
     records = [c for c in cases if c["procedure"] == "sealing"]
     procedures = [c for c in cases if c["procedure"] != "sealing"]
+    field = request.query_params.get("field", "")
+    field = field if field in ("records", "materials") else ""  # the apply form's field the error is about
     return render(request, "me.html", account=account, records=records, procedures=procedures,
-                  error=request.query_params.get("error"))  # fmt: skip
+                  error=request.query_params.get("error"), field=field)  # fmt: skip
 
 
 @router.post("/me/apply")
@@ -204,6 +206,9 @@ async def apply(request: Request) -> Response:
     account, form = got
     records = [str(v) for v in form.getlist("records")]
     materials = [m.strip() for m in str(form.get("materials", "")).split(",") if m.strip()]
+    missing = "records" if not records else "materials" if not materials else ""
+    if missing:  # said beside that field (the page focuses it); nothing is filed
+        return RedirectResponse(f"/me?error={missing}&field={missing}", status_code=303)
     body = {"records": records, "materials": materials}
     try:
         procedure_service.open_case(request.app.state.settings, account, "application", body, request.app.state.clock())

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from sealkeeper.errors import SealkeeperError
-from sealkeeper.services import access_history, audit, judicial_access, procedure_service
+from sealkeeper.services import access_history, audit, judicial_access
 from sealkeeper.web.i18n import language
 from sealkeeper.web.pages import account_or_login, posted, render
 from sealkeeper.web.session import LANG_COOKIE
@@ -40,7 +40,8 @@ def inbox_page(request: Request) -> Response:
         requests = judicial_access.inbox(request.app.state.settings, account, request.app.state.clock())
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=str(exc))
-    return render(request, "inbox.html", account=account, requests=requests, error=request.query_params.get("error"))
+    return render(request, "inbox.html", account=account, requests=requests, error=request.query_params.get("error"),
+                  field=request.query_params.get("field"), failed=request.query_params.get("request"))  # fmt: skip
 
 
 @router.post("/inbox/{request_id}/{verdict}")
@@ -54,13 +55,13 @@ async def inbox_decide(request: Request, request_id: str, verdict: str) -> Respo
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
         if verdict == "approve":
-            hours = int(str(form.get("hours", "24")))
-            if not 1 <= hours <= 72:
-                raise procedure_service.InputError("hours: between 1 and 72")
+            hours = int(text) if (text := str(form.get("hours", "24")).strip()).isdigit() else 0
+            if not 1 <= hours <= 72:  # said beside the field of this request (the page focuses it)
+                return RedirectResponse(f"/inbox?field=hours&request={quote(request_id)}", status_code=303)
             judicial_access.approve(settings, account, request_id, dt.timedelta(hours=hours), now)
         else:
             judicial_access.deny(settings, account, request_id, now)
-    except (SealkeeperError, ValueError) as exc:
+    except SealkeeperError as exc:
         return RedirectResponse(f"/inbox?error={quote(str(exc))}", status_code=303)
     return RedirectResponse("/inbox", status_code=303)
 
