@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
 from sealkeeper.access import AccessRole, NoticeDelay
@@ -120,10 +120,16 @@ def read_record(request_id: RequestId, account: AccountDep, settings: SettingsDe
 
 @router.get("/me/access")
 def my_access(
-    account: AccountDep, settings: SettingsDep, now: NowDep, lang: Literal["en", "zh"] = "en"
+    account: AccountDep,
+    settings: SettingsDep,
+    now: NowDep,
+    lang: Literal["en", "zh"] = "en",
+    on_behalf_of: Annotated[str, Query(max_length=64)] = "",
 ) -> dict[str, Any]:
-    """Every access to the caller's records, with ledger proofs; a delayed notice shows only the delay."""
-    return access_history.my_access_history(settings, account, now, lang)
+    """Every access to the caller's records (or, for a guardian or counsel, to the records of the person named
+    in ``on_behalf_of``), with ledger proofs; an access under a delayed notice appears only once the delay has
+    ended, shown with the delay and its reason."""
+    return access_history.my_access_history(settings, account, now, lang, on_behalf_of)
 
 
 @router.post("/monitoring/scan")

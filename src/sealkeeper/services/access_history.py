@@ -20,7 +20,7 @@ from typing import Any
 from sealkeeper.access import AccessNotice, AccessRequest, Account, Action, Context, Resource
 from sealkeeper.access import notice_view as view_of
 from sealkeeper.config import Settings
-from sealkeeper.services import access_notices, ledger_queries
+from sealkeeper.services import access_notices, ledger_queries, representatives
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.store_access import open_store
@@ -46,24 +46,26 @@ def is_access(event: dict[str, Any], own_account: str) -> bool:
 
 
 def my_access_history(
-    settings: Settings, subject_account: Account, at: dt.datetime, lang: str = "en"
+    settings: Settings, subject_account: Account, at: dt.datetime, lang: str = "en", on_behalf_of: str = ""
 ) -> dict[str, Any]:
     """The accesses to the person's records as they may see them on ``at`` (SEE_OWN_ACCESS_HISTORY, logged),
-    with the checkpoint the proofs are against, the verifier key and the opening of the subject commitment."""
-    ask = AccessRequest(
-        subject_account,
-        Action.SEE_OWN_ACCESS_HISTORY,
-        Resource(sealed=False, subject=subject_account.subject),
-        Context(at),
-    )
+    with the checkpoint the proofs are against, the verifier key and the opening of the subject commitment.
+    A guardian or counsel names the person it represents (``on_behalf_of``; an approved link is needed)."""
     ledger = open_ledger(settings)
     with transaction(open_store(settings)) as conn:
+        account, subject = subject_account, subject_account.subject
+        if representatives.is_representative(account):
+            account, _ = representatives.acting_for(conn, account, on_behalf_of)
+            subject = on_behalf_of
+        ask = AccessRequest(
+            account, Action.SEE_OWN_ACCESS_HISTORY, Resource(sealed=False, subject=subject), Context(at)
+        )
         decision = decide_and_log(conn, ledger, ask)
         if decision.allowed:
-            access_notices.release_due(conn, ledger, at.date(), at, subject_account.subject)
+            access_notices.release_due(conn, ledger, at.date(), at, subject)
     if not decision.allowed:
         raise refused(decision)
-    trail = ledger_queries.trail(settings, subject_account.subject)
+    trail = ledger_queries.trail(settings, subject)
     accesses = []
     for item in trail["entries"]:
         event = item["event"]

@@ -43,6 +43,9 @@ def test_an_approved_guardian_applies_for_the_person_and_sees_only_their_cases(d
     assert record in {c["case_id"] for c in mine}
     assert {c["subject"] for c in mine} == {person}
     assert desk.get("guardian", f"/me/cases?on_behalf_of={other}")[0] == 403
+    status, history = desk.get("guardian", f"/me/access?on_behalf_of={person}")
+    assert (status, history["accesses"]) == (200, [])
+    assert desk.get("guardian", f"/me/access?on_behalf_of={other}")[0] == 403
     body = {"procedure": "application", "records": [record], "materials": ["M-1"], "on_behalf_of": person}
     status, applied = desk.post("guardian", "/cases", body)
     assert status == 201, applied
