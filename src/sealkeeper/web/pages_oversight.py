@@ -72,9 +72,11 @@ def audit_page(request: Request, purpose: str = "") -> Response:
     if isinstance(account, Response):
         return account
     query = {"account": request.query_params.get("account", "")[:64], "purpose": purpose[:64]}
+    before = request.query_params.get("before", "")
     try:
         found = audit.overview(request.app.state.settings, account, request.app.state.clock(),
-                               account=query["account"], purpose=query["purpose"])  # fmt: skip
+                               account=query["account"], purpose=query["purpose"],
+                               before=int(before) if before.isdigit() else None)  # fmt: skip
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=str(exc))
     return render(request, "audit.html", account=account, query=query, **found)
