@@ -17,28 +17,34 @@ those decisions, and handle_case for every other staff step.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.engine import Connection
 
 from sealkeeper.access import AccessRequest, Account, Action, Context, Resource
-from sealkeeper.adapters import case_codec
 from sealkeeper.config import Settings
-from sealkeeper.errors import SealkeeperError
 from sealkeeper.procedures import application, complaint, objection, representation, rights, unsealing
-from sealkeeper.procedures.base import Actor, Case, Escalate, Event, Reason, Role, SendNotice, Withdraw, transition
+from sealkeeper.procedures.base import Actor, Case, Event, Reason, Role, transition
 from sealkeeper.procedures.effects import follow_ups
-from sealkeeper.procedures.publication import publish
 from sealkeeper.procedures.sealing import RecordCase, SealingState
 from sealkeeper.services import erasure, representatives
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.cases import CaseBook, ledger_event
 from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.own_cases import cases_of_subject, publications
+from sealkeeper.services.procedure_catalogue import (
+    CaseNotFoundError,
+    InputError,
+    allowed_commands,
+    commands_of,
+    parse_command,
+    procedures,
+    state_names,
+    view,
+)
 from sealkeeper.services.protection import open_protector
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
@@ -51,56 +57,6 @@ PREFIX = {"application": "AP", "objection": "OB", "unsealing": "UN", "correction
 OWN_ACTION = {"application": Action.APPLY, "objection": Action.OBJECT, "correction": Action.REQUEST_CORRECTION,
               "deletion": Action.REQUEST_DELETION, "complaint": Action.COMPLAIN}  # fmt: skip
 FOLLOW_UP = Actor("system:follow-up", Role.SYSTEM)
-_COMMON = {cls.__name__: cls for cls in (Escalate, Withdraw, SendNotice)}
-
-
-class InputError(SealkeeperError):
-    """A request names an unknown procedure, command or case, or a field is invalid. Names the field."""
-
-
-class CaseNotFoundError(InputError):
-    pass
-
-
-def commands_of(procedure: str) -> dict[str, type[Any]]:
-    cls = case_codec.CASE_TYPES.get(procedure)
-    if cls is None:
-        raise InputError(f"procedure: one of {', '.join(sorted(case_codec.CASE_TYPES))}")
-    found = {command.__name__: command for _, command in cls.MACHINE.steps}
-    return {**found, **_COMMON}
-
-
-def view(case: Case) -> dict[str, Any]:
-    """A case as the API and the pages show it: the stored body (no reason's free text) and its procedure."""
-    body, _ = case_codec.encode(case)
-    return {"procedure": case.PROCEDURE, **json.loads(body)}
-
-
-def procedures() -> tuple[str, ...]:
-    return tuple(case_codec.CASE_TYPES)
-
-
-def state_names(procedure: str) -> tuple[str, ...]:
-    return tuple(str(s.value) for s in case_codec.state_type(procedure))
-
-
-def allowed_commands(procedure: str, state: str) -> dict[str, type[Any]]:
-    """The commands the procedure's table accepts in ``state`` (by name), for forms and help."""
-    machine = case_codec.CASE_TYPES[procedure].MACHINE
-    known = commands_of(procedure)
-    names = machine.commands(case_codec.state_type(procedure)(state))
-    return {name: known[name] for name in names if name in known}
-
-
-def parse_command(procedure: str, name: str, body: Mapping[str, Any]) -> object:
-    command = commands_of(procedure).get(name)
-    if command is None:
-        raise InputError(f"command: {procedure} has no command {name!r} ({', '.join(sorted(commands_of(procedure)))})")
-    try:
-        return TypeAdapter(command).validate_python(dict(body))
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) or "(body)" for e in exc.errors()})
-        raise InputError(f"{', '.join(fields)}: invalid for {name}") from None
 
 
 def _roles(account: Account) -> list[Role]:
@@ -325,39 +281,5 @@ def take_step(settings: Settings, account: Account, case_id: str, name: str, bod
     return new
 
 
-def cases_of_subject(settings: Settings, account: Account, at: dt.datetime,
-                     on_behalf_of: str = "") -> list[dict[str, Any]]:  # fmt: skip
-    """The person's own cases (record cases and procedures) as stored, without narrative (read_own_records);
-    a guardian or counsel names the person it represents (``on_behalf_of``) and sees only theirs."""
-    with transaction(open_store(settings)) as conn:
-        subject = account.subject
-        if representatives.is_representative(account):
-            account, _ = representatives.acting_for(conn, account, on_behalf_of)
-            subject = on_behalf_of
-        request = AccessRequest(account, Action.READ_OWN_RECORDS, Resource(sealed=False, subject=subject), Context(at))
-        decision = decide_and_log(conn, open_ledger(settings), request)
-        rows = repo.cases_where(conn, subject=subject, limit=1000) if decision.allowed else []
-    if not decision.allowed:
-        raise refused(decision)
-    out = []
-    for row in rows:
-        body = json.loads(row.body)
-        for reason in case_codec.reasons_in(body):
-            reason.pop("text", None)
-        out.append({"procedure": row.procedure, **body})
-    return out
-
-
-def publications(settings: Settings, limit: int = 200) -> list[dict[str, Any]]:
-    """The anonymised decisions published so far (公布, founding paper §4.2): public, no personal data."""
-    with transaction(open_store(settings)) as conn:
-        rows = repo.cases_where(conn, procedure="application", states=["published"], limit=limit)
-    out = []
-    for row in rows:
-        case = case_codec.decode(row.procedure, row.body)
-        assert isinstance(case, application.ApplicationCase)  # noqa: S101 - selected by procedure
-        out.append(publish(case))
-    return out
-
-
-__all__ = ["CaseNotFoundError", "InputError", "SealingState", "cases_of_subject", "open_case", "take_step"]
+__all__ = ["CaseNotFoundError", "InputError", "SealingState", "allowed_commands", "cases_of_subject", "commands_of",
+           "open_case", "parse_command", "procedures", "publications", "state_names", "take_step", "view"]  # fmt: skip
