@@ -46,3 +46,15 @@ def test_queue_and_case_commands_act_as_the_token(cli_runner: CliRunner, home: S
     bad = cli_runner.invoke(cli, ["case", "step", "SE-0000000000000000", "Decide", "--json", "[1]"])
     assert bad.exit_code == 2
     assert "JSON object" in bad.output
+
+
+def test_the_higher_authority_lists_its_referred_complaints(cli_runner: CliRunner, home: Settings,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    monkeypatch.setenv("SEALKEEPER_TOKEN", token_for(home, "higher_authority"))
+    listed = cli_runner.invoke(cli, ["queue", "--referred"])
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.output) == []
+    denied = cli_runner.invoke(cli, ["queue"])  # the staff's work queue is not its own
+    assert denied.exit_code == 1
+    monkeypatch.setenv("SEALKEEPER_TOKEN", token_for(home, "clerk"))
+    assert cli_runner.invoke(cli, ["queue", "--referred"]).exit_code == 1
