@@ -5,7 +5,9 @@ policy (``issue_certificate`` on the person; a certificate officer never reads s
 and, when allowed, computes the lines with ``access.certificate_view`` from the person's records in the pack's
 jurisdiction and their sealing cases' states, prints the name (decrypted in memory only), signs with the
 home's document key, stores the document (no ID number in it) and logs the decision and the issuance in the
-ledger, in one transaction. A refusal is logged too, and raised after the transaction.
+ledger, in one write transaction (shared with concurrent requests: ``services.group_commit``), answering only
+after it committed. What is printed is read from one snapshot before that transaction, as a reader would see
+it then. A refusal is logged too, and raised after the transaction.
 
 A record's state for the certificate is its sealing case's (``cases``, procedure ``sealing``): sealed, or in
 review while a seal is in force, counts as sealed; closed (erased) records do not appear; a record the run has
@@ -51,14 +53,12 @@ from sealkeeper.rules.facts import record_facts
 from sealkeeper.services import signed_documents as sd
 from sealkeeper.services.authorization import decision_event, refused
 from sealkeeper.services.group_commit import group_commit
-from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import Protector, open_protector
 from sealkeeper.services.signed_documents import DocumentNotFoundError, IssuedDocument
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import document_repository as docs
 from sealkeeper.store import repository as repo
 from sealkeeper.store.account_repository import reading
-from sealkeeper.store.database import transaction
 
 __all__ = ["DocumentNotFoundError", "IssuedDocument", "issue_certificate", "verify_certificate"]
 
@@ -212,7 +212,7 @@ def certificate_pdf(  # noqa: PLR0917 - who, which, when, how printed, under whi
 ) -> bytes:
     """The PDF of a stored certificate, for a certificate officer or the person it is about (both logged)."""
     wanted = sd.canonical_code(code)
-    with transaction(open_store(settings)) as conn:
+    with reading(open_store(settings)) as conn:
         row = docs.get_document(conn, wanted)
         if row is None or row.kind != str(Kind.CERTIFICATE):
             raise DocumentNotFoundError(f"code: no certificate {wanted}")
@@ -220,8 +220,9 @@ def certificate_pdf(  # noqa: PLR0917 - who, which, when, how printed, under whi
         action = Action.READ_OWN_RECORDS if own else Action.ISSUE_CERTIFICATE
         resource = Resource(sealed=False, subject=str(row.subject or ""), jurisdiction=pack)
         decision = decide(AccessRequest(actor, action, resource, Context(at)))
-        open_ledger(settings).append(conn, {**decision_event(decision), "document": "certificate"})
         payload = sd.payload_of_row(conn, open_protector(conn, settings), row) if decision.allowed else ""
+    event = {**decision_event(decision), "document": "certificate"}
+    group_commit(settings).run(lambda _conn: [event])  # logged (committed) before the PDF is made and answered
     if not decision.allowed:
         raise refused(decision)
     return render_pdf(sd.signed_from_row(settings, row, payload), lang)
@@ -230,7 +231,7 @@ def certificate_pdf(  # noqa: PLR0917 - who, which, when, how printed, under whi
 def verify_certificate(settings: Settings, code: str) -> dict[str, Any]:
     """What a third party may check with the code: validity, kind, day and the non-identifying content."""
     wanted = sd.canonical_code(code)
-    with transaction(open_store(settings)) as conn:
+    with reading(open_store(settings)) as conn:  # a read: no write lock
         row = docs.get_document(conn, wanted)
         if row is None:
             raise DocumentNotFoundError(f"code: no document {wanted}")
