@@ -237,9 +237,10 @@ def issued(settings: Settings) -> int:
 def line(label: str, r: Result) -> str:
     top = max(r.latencies_ms, default=float("nan"))
     kinds = f"  ({', '.join(f'{k}: {n}' for k, n in r.kinds.most_common())})" if r.kinds else ""
-    cpu = 1000 * r.cpu_s / max(1, r.sent)
+    served = r.sent - r.kinds["not sent within 10 s"]  # the ones the server got (answered or timed out)
+    cpu = 1000 * r.cpu_s / max(1, served)
     return (f"  {label:<13} sent {r.sent:>6}  errors {r.errors:>5}  p50 {r.pct(0.5):8.1f} ms  p99 {r.pct(0.99):8.1f} ms"
-            f"  max {top:8.1f} ms  server CPU {cpu:5.2f} ms/request{kinds}")  # fmt: skip
+            f"  max {top:8.1f} ms  server CPU {cpu:5.2f} ms/request received{kinds}")  # fmt: skip
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> None:
