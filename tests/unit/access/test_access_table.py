@@ -165,3 +165,16 @@ def test_a_representative_acts_for_the_linked_person_only(action: Action) -> Non
     assert decision.allowed is (action is Action.REQUEST_REPRESENTATION)
     if action in REPRESENTING - {Action.REQUEST_REPRESENTATION}:
         assert decision.rules[0] == "representative.represented_only"
+
+
+@pytest.mark.parametrize(
+    "other", [AccessRole.STATISTICIAN, *(r for r in AccessRole if r is not AccessRole.ADMINISTRATOR)]
+)
+def test_the_administrator_who_sets_the_budget_never_spends_it(other: AccessRole) -> None:
+    decision = decide(best_case(account(AccessRole.ADMINISTRATOR, other), Action.READ_STATISTICS))
+    assert not decision.allowed
+    assert decision.rules == ("sod.budget_setter_never_spends",)
+
+
+def test_a_statistician_alone_still_spends_the_budget() -> None:
+    assert decide(best_case(account(AccessRole.STATISTICIAN), Action.READ_STATISTICS)).allowed
