@@ -23,7 +23,7 @@ from sealkeeper.federated import privacy
 from sealkeeper.federated.plan import Plan
 from sealkeeper.federated.processes import ProcInfo
 from sealkeeper.federated.runtime import FederationError, Outcome, run_federation
-from sealkeeper.reader.corpus import AgencyData, Judgment, make_corpus
+from sealkeeper.reader.corpus import AgencyData, Judgment, make_corpus, pooled
 from sealkeeper.reader.model import ReaderModel
 from sealkeeper.services import reader_models
 
@@ -98,7 +98,7 @@ def run_experiment(plan: Plan, *, workdir: Path | None = None, poll: float = 0.1
         Scores(float(a["charge_accuracy"]), float(a["sentence_exact"]), int(a["n"]))
         for a in outcome.summary["agencies"]
     ]
-    centralised = score(trained(plan, [d for a in corpus for d in a.train]), corpus)
+    centralised = score(trained(plan, pooled(corpus)), corpus)
     local = [score(trained(plan, agency.train), corpus) for agency in corpus]
     return Report(
         plan=plan,
