@@ -43,11 +43,6 @@ def backed_up() -> list[sa.Table]:
     return [t for t in metadata.sorted_tables if t.name not in NOT_BACKED_UP]
 
 
-def replaced() -> list[sa.Table]:
-    """The tables whose live rows a restore replaces (``subjects`` is merged by token, see backup.restore)."""
-    return [t for t in backed_up() if t.name not in LIVE_WINS | LEDGER]
-
-
 class LedgerAction(Enum):
     KEEP_LIVE = "keep_live"  # the live ledger extends the backup's: it already holds all of it
     RESTORE = "restore"  # a fresh home (setup entries only): the backup's ledger comes back
