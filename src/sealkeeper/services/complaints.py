@@ -11,7 +11,6 @@ go into the ledger). Each look is decided by the access policy and logged, allow
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -21,19 +20,12 @@ from sealkeeper.config import Settings
 from sealkeeper.procedures.complaint import ComplaintCase, ComplaintState
 from sealkeeper.procedures.deadlines import queue as deadline_queue
 from sealkeeper.services.authorization import require
-from sealkeeper.services.procedure_service import CaseNotFoundError
+from sealkeeper.services.procedure_catalogue import CaseNotFoundError, stored_view
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
 from sealkeeper.store.database import transaction
 
 INBOX_LIMIT = 500
-
-
-def _without_narrative(procedure: str, body_text: str) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads(body_text)
-    for reason in case_codec.reasons_in(body):
-        reason.pop("text", None)
-    return {"procedure": procedure, **body}
 
 
 def referred_inbox(settings: Settings, actor: Account, at: dt.datetime) -> list[dict[str, Any]]:
@@ -62,6 +54,6 @@ def complaint_file(settings: Settings, actor: Account, case_id: str, at: dt.date
         if row is None or not isinstance(complaint, ComplaintCase) or complaint.referred_because is None:
             raise CaseNotFoundError(f"case_id: no complaint {case_id} was referred to the higher authority")
         concerned = repo.get_cases(conn, [complaint.concerning]).get(complaint.concerning)
-    view = _without_narrative(row.procedure, row.body)
-    view["concerning_case"] = None if concerned is None else _without_narrative(concerned.procedure, concerned.body)
+    view = stored_view(row.procedure, row.body)
+    view["concerning_case"] = None if concerned is None else stored_view(concerned.procedure, concerned.body)
     return view

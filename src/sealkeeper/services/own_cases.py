@@ -6,7 +6,6 @@ Kept apart from ``procedure_service`` (which takes the steps); ``procedure_servi
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from sealkeeper.access import AccessRequest, Account, Action, Context, Resource
@@ -17,6 +16,7 @@ from sealkeeper.procedures.publication import publish
 from sealkeeper.services import representatives
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.procedure_catalogue import stored_view
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
 from sealkeeper.store.database import transaction
@@ -36,13 +36,7 @@ def cases_of_subject(settings: Settings, account: Account, at: dt.datetime,
         rows = repo.cases_where(conn, subject=subject, limit=1000) if decision.allowed else []
     if not decision.allowed:
         raise refused(decision)
-    out = []
-    for row in rows:
-        body = json.loads(row.body)
-        for reason in case_codec.reasons_in(body):
-            reason.pop("text", None)
-        out.append({"procedure": row.procedure, **body})
-    return out
+    return [stored_view(row.procedure, row.body) for row in rows]
 
 
 def publications(settings: Settings, limit: int = 200) -> list[dict[str, Any]]:

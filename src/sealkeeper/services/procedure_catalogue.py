@@ -39,6 +39,14 @@ def view(case: Case) -> dict[str, Any]:
     return {"procedure": case.PROCEDURE, **json.loads(body)}
 
 
+def stored_view(procedure: str, body_text: str) -> dict[str, Any]:
+    """A stored case row as shown to those who may not read its narrative: the body without any reason's text."""
+    body: dict[str, Any] = json.loads(body_text)
+    for reason in case_codec.reasons_in(body):
+        reason.pop("text", None)
+    return {"procedure": procedure, **body}
+
+
 def procedures() -> tuple[str, ...]:
     return tuple(case_codec.CASE_TYPES)
 
