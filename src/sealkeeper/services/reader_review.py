@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sealkeeper.access import AccessRequest, Account, Action, Context
 from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
+from sealkeeper.reader.extract import age_on
 from sealkeeper.rules.cn_statute import StatuteParseError, parse_criminal_law_citation
 from sealkeeper.services import sealed_records
 from sealkeeper.services.authorization import decide_and_log, refused
@@ -55,8 +56,7 @@ def _recorded(facts: dict[str, Any], record: str) -> dict[str, Any]:
     birth, committed = own["person"].get("birth_date"), offence.get("date")
     juvenile = None
     if isinstance(birth, str) and isinstance(committed, str):
-        born, on = dt.date.fromisoformat(birth), dt.date.fromisoformat(committed)
-        juvenile = on.year - born.year - ((on.month, on.day) < (born.month, born.day)) < 18
+        juvenile = age_on(dt.date.fromisoformat(birth), dt.date.fromisoformat(committed)) < 18
     return {"charge": named.get("name"), "article": named.get("statute"), "sentence": sentence,
             "offence_date": committed, "judgment_date": decided.get("date"), "birth_date": birth,
             "juvenile": juvenile}  # fmt: skip
