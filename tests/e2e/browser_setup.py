@@ -22,6 +22,7 @@ import pyotp
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
+from processes import stop
 
 from sealkeeper.config import load_settings
 from sealkeeper.services import accounts, sealing_runs
@@ -101,12 +102,7 @@ def serve(home: Path) -> Iterator[tuple[str, Accounts]]:
             pytest.fail(f"the service did not start: {proc.stderr.read() if proc.stderr else ''}")
         yield base, made
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop(proc)
 
 
 @contextmanager

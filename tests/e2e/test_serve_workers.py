@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from processes import stop
 
 from sealkeeper.config import Settings, load_settings
 from sealkeeper.services import accounts, ledger_queries, sealing_runs
@@ -64,12 +65,7 @@ def served(home: Path, workers: int) -> Iterator[str]:
         yield base
     finally:
         started = started or children(proc.pid)
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        stop(proc)
         for child in started:  # uvicorn stops its workers itself; any left over is stopped here
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGKILL)
