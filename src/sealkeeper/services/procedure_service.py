@@ -193,11 +193,11 @@ def _opened(  # noqa: PLR0917 - the request, and for whom and in which role it i
                                                     concerning=str(body.get("concerning", "")))  # fmt: skip
         elif procedure == "representation":
             capacity = representation.Capacity(str(body.get("capacity")))
+            actor = Actor(account.id, representation.ROLE_OF[capacity])
             case, events = representation.file_representation(
-                case_id, subject, Actor(account.id, representation.ROLE_OF[capacity]), at, capacity=capacity,
+                case_id, subject, actor, at, capacity=capacity,
                 basis=representation.Basis(str(body.get("basis"))), document=str(body.get("document", "")),
             )  # fmt: skip
-            actor = Actor(account.id, representation.ROLE_OF[capacity])
         elif procedure == "unsealing":
             record = work.case(str(body.get("record_case", "")))
             subject = record.subject
