@@ -8,7 +8,6 @@ record's content or the person's identity: those are behind ``read_record`` / ``
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import asdict
 from typing import Any
 
@@ -18,6 +17,7 @@ from sealkeeper.config import Settings
 from sealkeeper.procedures.deadlines import queue as deadline_queue
 from sealkeeper.services import sealing_runs
 from sealkeeper.services.authorization import require
+from sealkeeper.services.procedure_catalogue import stored_view
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
 from sealkeeper.store.database import transaction
@@ -44,10 +44,7 @@ def case_view(settings: Settings, actor: Account, case_id: str, at: dt.datetime)
         row = repo.get_cases(conn, [case_id]).get(case_id)
     if row is None:
         raise CaseNotFoundError(case_id)
-    body: dict[str, Any] = json.loads(row.body)
-    for reason in case_codec.reasons_in(body):
-        reason.pop("text", None)  # narrative stays sealed here
-    return {"procedure": row.procedure, **body}
+    return stored_view(row.procedure, row.body)  # narrative stays sealed here
 
 
 def start_run(settings: Settings, actor: Account, day: dt.date, at: dt.datetime) -> sealing_runs.RunSummary:
