@@ -96,6 +96,11 @@ def switch_language(code: str, next: str = "/") -> Response:
     return answer
 
 
+def content_language(request: Request) -> str:
+    """The language the services write their texts in ("zh" or "en": explanations, PDFs), from the page's."""
+    return "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
+
+
 def account_or_login(request: Request) -> Account | Response:
     account = signed_in(request)
     return _login_redirect(request) if account is None else account
@@ -136,8 +141,7 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
         return render(request, "error.html", 403, account=account, message=str(exc))
     allowed = procedure_service.allowed_commands(case["procedure"], case["state"])
     if case.get("pack") and case.get("rules"):
-        lang = "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
-        extra.setdefault("explained", evaluation.explain_rules(case["pack"], case["rules"], lang))
+        extra.setdefault("explained", evaluation.explain_rules(case["pack"], case["rules"], content_language(request)))
     if case["procedure"] == "sealing" and (drawn := timeline.record_timeline(settings, account, case_id, now)):
         extra.setdefault("timeline", {**drawn, "layout": layout(drawn["events"], drawn["periods"], now.date())})
     forms = [(name, fields_of(command)) for name, command in allowed.items()]

@@ -8,16 +8,11 @@ from fastapi.responses import Response
 from sealkeeper.access import certificate_rules
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import certificates, letters
-from sealkeeper.web.i18n import language
-from sealkeeper.web.pages import account_or_login, render
-from sealkeeper.web.session import LANG_COOKIE, csrf_ok
+from sealkeeper.web.pages import account_or_login, content_language, render
+from sealkeeper.web.session import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 PDF = "application/pdf"
-
-
-def _lang(request: Request) -> str:
-    return "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
 
 
 def _purposes() -> list[str]:
@@ -64,7 +59,7 @@ def certificate_pdf(request: Request, code: str) -> Response:
         return account
     try:
         body = certificates.certificate_pdf(request.app.state.settings, account, code, request.app.state.clock(),
-                                            _lang(request))  # fmt: skip
+                                            content_language(request))  # fmt: skip
     except SealkeeperError as exc:
         return render(request, "error.html", 404, account=account, message=str(exc))
     return Response(body, media_type=PDF, headers={"Content-Disposition": 'inline; filename="certificate.pdf"'})
@@ -77,7 +72,7 @@ def letter_pdf(request: Request, case_id: str) -> Response:
         return account
     try:
         doc = letters.case_letter(request.app.state.settings, account, case_id, request.app.state.clock(),
-                                  _lang(request))  # fmt: skip
+                                  content_language(request))  # fmt: skip
     except SealkeeperError as exc:
         return render(request, "error.html", 404, account=account, message=str(exc))
     return Response(

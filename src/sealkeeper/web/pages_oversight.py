@@ -11,9 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import access_history, audit, judicial_access
-from sealkeeper.web.i18n import language
-from sealkeeper.web.pages import account_or_login, posted, render
-from sealkeeper.web.session import LANG_COOKIE
+from sealkeeper.web.pages import account_or_login, content_language, posted, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,7 +21,7 @@ def my_access(request: Request) -> Response:
     account = account_or_login(request)
     if isinstance(account, Response):
         return account
-    lang = "zh" if language(request.cookies.get(LANG_COOKIE)) == "zh_CN" else "en"
+    lang = content_language(request)
     try:
         history = access_history.my_access_history(request.app.state.settings, account, request.app.state.clock(), lang)
     except SealkeeperError as exc:
