@@ -55,10 +55,14 @@ def pair(n: int) -> Callable[[Connection], list[dict[str, Any]]]:
     return work
 
 
-def gated(committer: GroupCommit, waiting: int) -> Callable[[Connection], list[dict[str, Any]]]:
-    """A unit that holds its batch open until ``waiting`` more units queued (so they form the next batch)."""
+def gated(
+    committer: GroupCommit, waiting: int, leading: threading.Event
+) -> Callable[[Connection], list[dict[str, Any]]]:
+    """A unit that says it leads its batch (``leading``), then holds the batch open until ``waiting`` more units
+    queued (so they form the next batch)."""
 
     def work(conn: Connection) -> list[dict[str, Any]]:
+        leading.set()
         deadline = time.monotonic() + 30
         while committer.queued < waiting and time.monotonic() < deadline:
             time.sleep(0.005)
@@ -71,9 +75,9 @@ def test_concurrent_units_keep_their_entries_together_in_one_verifiable_log(home
     committer = group_commit(home)
     before = head_size(home)
     with ThreadPoolExecutor(16) as pool:
-        gate = pool.submit(committer.run, gated(committer, 15))
-        while committer.queued:  # the gate leads its own batch first
-            time.sleep(0.001)
+        leading = threading.Event()
+        gate = pool.submit(committer.run, gated(committer, 15, leading))
+        assert leading.wait(timeout=30)  # the gate leads its own batch first
         futures = {n: pool.submit(committer.run, pair(n)) for n in range(60)}
         ranges = {n: f.result(timeout=60) for n, f in futures.items()}
     assert gate.result() == range(before, before + 1)
@@ -100,9 +104,9 @@ def test_a_failing_unit_is_rolled_back_alone_and_its_batch_commits(home: Setting
         return [{"type": "test.unit", "subject_commitment": "set by the caller"}]
 
     with ThreadPoolExecutor(8) as pool:
-        gate = pool.submit(committer.run, gated(committer, 4))
-        while committer.queued:
-            time.sleep(0.001)
+        leading = threading.Event()
+        gate = pool.submit(committer.run, gated(committer, 4, leading))
+        assert leading.wait(timeout=30)
         good = [pool.submit(committer.run, pair(n)) for n in (1, 2)]
         bad = pool.submit(committer.run, broken)
         refused = pool.submit(committer.run, personal)
