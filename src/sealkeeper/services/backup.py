@@ -256,7 +256,7 @@ def _ledger_action(conn: sa.Connection, backed: list[dict[str, Any]], chunk: int
         live = entries_from(conn, start, len(ours))
         is_prefix = all(bytes(data) == row["data"] for (_, data), row in zip(live, ours, strict=True))
     setup_only = size <= 100  # a new home writes a handful of entries; a longer log is in use
-    live_types = (event_type(bytes(d)) for _, d in entries_from(conn, 0, size)) if setup_only else iter([None])
+    live_types = (event_type(bytes(d)) for _, d in entries_from(conn, 0, size)) if setup_only else None
     return ledger_action(is_prefix=is_prefix, live_types=live_types)
 
 

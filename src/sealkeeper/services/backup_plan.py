@@ -48,9 +48,10 @@ class LedgerAction(Enum):
     RESTORE = "restore"  # a fresh home (setup entries only): the backup's ledger comes back
 
 
-def ledger_action(*, is_prefix: bool, live_types: Iterable[object]) -> LedgerAction:
+def ledger_action(*, is_prefix: bool, live_types: Iterable[object] | None) -> LedgerAction:
     """What a restore does with the ledger, from whether the backup's entries are the first entries of the live
-    ledger (``is_prefix``) and the event types of the live entries (read only when they are not).
+    ledger (``is_prefix``) and the event types of the live entries (read only when they are not; None when the
+    live log is too long to be a new home's).
 
     A restore never forks the published log (RFC 9162 §2.1.4: a later tree must be consistent with every
     earlier one): it keeps the live ledger when it extends the backup's, restores the backup's into a home
@@ -58,7 +59,7 @@ def ledger_action(*, is_prefix: bool, live_types: Iterable[object]) -> LedgerAct
     """
     if is_prefix:
         return LedgerAction.KEEP_LIVE
-    if all(t in SETUP_EVENTS for t in live_types):
+    if live_types is not None and all(t in SETUP_EVENTS for t in live_types):
         return LedgerAction.RESTORE
     raise StoreError(
         "the backup's ledger is not the beginning of this home's ledger (a backup of another home, or of a "

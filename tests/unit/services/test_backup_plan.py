@@ -50,3 +50,8 @@ def test_a_ledger_in_use_that_does_not_extend_the_backup_is_never_forked(setup: 
 )
 def test_event_type_reads_only_json_objects(entry: bytes, expected: str | None) -> None:
     assert event_type(entry) == expected
+
+
+def test_a_ledger_too_long_to_be_a_new_homes_is_never_replaced() -> None:
+    with pytest.raises(StoreError, match="fork"):
+        ledger_action(is_prefix=False, live_types=None)
