@@ -1,7 +1,8 @@
 """The document signing key in the home: ``<home>/document-signing.key`` (I/O; the rest of the package is pure).
 
 The file holds the raw Ed25519 private key as hex on one line, mode 0600, like the vault's key file: created
-with O_EXCL (never overwritten, so a key once made is never replaced), refused when it is not a regular file or
+atomically (:mod:`sealkeeper.privatefiles`: never half-written, never overwritten, so a key once made is
+never replaced), refused when it is not a regular file or
 is accessible to group or others. Errors name the path, never the key.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from sealkeeper.documents.errors import SigningKeyError
 from sealkeeper.documents.signing import KEY_BYTES
+from sealkeeper.privatefiles import write_private_file
 
 FILE_NAME = "document-signing.key"
 
@@ -28,14 +30,11 @@ def create_signing_key(home: str | os.PathLike[str]) -> Path:
     path = key_path(home)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+        write_private_file(path, os.urandom(KEY_BYTES).hex().encode("ascii") + b"\n", replace=False)
     except FileExistsError:
         raise SigningKeyError(f"document signing key {path} already exists: it is never replaced") from None
-    try:
-        os.write(fd, os.urandom(KEY_BYTES).hex().encode("ascii") + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    except OSError as exc:
+        raise SigningKeyError(f"document signing key {path} cannot be written: {exc.strerror}") from None
     return path
 
 

@@ -24,6 +24,7 @@ from sealkeeper.errors import VaultError
 from sealkeeper.ledger.errors import LedgerError, NoteError
 from sealkeeper.ledger.note import Ed25519Signer, Ed25519Verifier, Signer, Verifier, parse_verifier_key
 from sealkeeper.ledger.sm2_note import Sm2Signer, is_sm2_key, parse_sm2_verifier_key
+from sealkeeper.privatefiles import write_private_file
 from sealkeeper.vault import sm2
 
 SIGNING_KEY = "ledger-ed25519.pem"
@@ -37,14 +38,15 @@ def keys_dir(settings: Settings) -> Path:
 
 
 def write_new(path: Path, data: bytes) -> None:
-    """Create ``path`` with mode 0600; never overwrite (O_EXCL), so a key once made is never replaced."""
+    """Create ``path`` with mode 0600, whole or not at all (:mod:`sealkeeper.privatefiles`); never overwrite,
+    so a key once made is never replaced: when another process made it first, theirs is kept."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        write_private_file(path, data, replace=False)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise LedgerError(f"cannot write ledger key {path}: {exc.strerror}") from None
 
 
 def read_private(path: Path) -> bytes:

@@ -17,14 +17,14 @@ import binascii
 import fcntl
 import json
 import os
-import secrets
 import stat
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sealkeeper import privatefiles
 from sealkeeper.errors import KeyUnavailableError, VaultError
 from sealkeeper.vault.providers import is_kek_id
 from sealkeeper.vault.suites import SUITES, CipherSuite, same_bytes
@@ -159,43 +159,11 @@ def locked_directory(directory: Path) -> Iterator[None]:
 
 
 def write_private_file(path: Path, data: bytes, *, replace: bool) -> None:
-    """Write ``data`` to ``path`` atomically with mode 0600: a temporary file in the same directory,
-    created 0600 (O_EXCL), fsynced, then renamed into place (``replace``) or hard-linked, which refuses
-    to overwrite an existing file; the directory is fsynced so the rename survives a crash."""
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    """Write ``data`` to ``path`` atomically with mode 0600 (:mod:`sealkeeper.privatefiles`); a hard link,
+    which refuses to overwrite, unless ``replace``. Errors become :class:`VaultError` naming the path."""
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-        try:
-            os.fchmod(fd, 0o600)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        if replace:
-            os.replace(tmp, path)
-        else:
-            _link_no_clobber(tmp, path)
-        dir_fd = os.open(path.parent, os.O_RDONLY | os.O_CLOEXEC)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-    except OSError as exc:
-        raise VaultError(f"cannot write key file {path}: {exc.strerror}") from None
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-
-
-def _link_no_clobber(tmp: Path, path: Path) -> None:
-    try:
-        os.link(tmp, path)
+        privatefiles.write_private_file(path, data, replace=replace)
     except FileExistsError:
         raise VaultError(f"key file {path} already exists: refusing to overwrite it") from None
-    except OSError:
-        # No hard links on this file system: check, then rename (the caller holds the directory lock).
-        if os.path.lexists(path):
-            raise VaultError(f"key file {path} already exists: refusing to overwrite it") from None
-        os.replace(tmp, path)
+    except OSError as exc:
+        raise VaultError(f"cannot write key file {path}: {exc.strerror}") from None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,19 @@ def test_a_directory_in_place_of_the_key_is_refused(tmp_path: Path) -> None:
     key_path(tmp_path).mkdir(mode=0o700)
     with pytest.raises(SigningKeyError, match=r"not a regular file|cannot be read"):
         load_signing_key(tmp_path)
+
+
+def test_many_first_users_at_once_all_get_the_one_key_never_a_half_written_file(tmp_path: Path) -> None:
+    """The CI failure of stop 14: a thread read the key file between its creation and its write."""
+    for attempt in range(20):
+        home = tmp_path / f"home{attempt}"
+        barrier = threading.Barrier(8)
+
+        def first_use(home: Path = home, barrier: threading.Barrier = barrier) -> bytes:
+            barrier.wait()
+            return ensure_signing_key(home)
+
+        with ThreadPoolExecutor(8) as pool:
+            keys = [future.result() for future in [pool.submit(first_use) for _ in range(8)]]
+        assert len(set(keys)) == 1
+        assert [p.name for p in home.iterdir()] == ["document-signing.key"]  # no temporary file left
