@@ -137,10 +137,11 @@ def delete_subject(settings: Settings, token: str, today: dt.date) -> dict[str, 
     engine = open_store(settings)
     with transaction(engine) as conn:
         open_protector(conn, settings)  # a wrong key must not shred anything
-        subject = repo.subject(conn, token)
-        if subject is not None and subject.deleted_on is not None:
-            raise StoreError(f"subject {token} was already deleted on {subject.deleted_on.isoformat()}")
-        erasure.destroy_key(conn, open_ledger(settings), token, today)
+        if not erasure.destroy_key(conn, open_ledger(settings), token, today):
+            # Read again under the writer lock destroy_key took: of two concurrent deletions, one reports this.
+            subject = repo.subject(conn, token)
+            deleted_on = subject.deleted_on.isoformat() if subject and subject.deleted_on else "an earlier day"
+            raise StoreError(f"subject {token} was already deleted on {deleted_on}")
     erasure.purge_old_pages(engine)
     return {"token": token, "deleted_on": today.isoformat()}
 

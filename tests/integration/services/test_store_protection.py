@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -11,10 +13,11 @@ import sqlalchemy as sa
 from conftest import make_settings, person_bundle, write_jsonl
 
 from sealkeeper.config import Settings
-from sealkeeper.errors import ConfigError, IntegrityError, KeyDestroyedError, KeyUnavailableError
+from sealkeeper.errors import ConfigError, IntegrityError, KeyDestroyedError, KeyUnavailableError, StoreError
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import delete_subject, find_subject, init_home, person_view, rotate_keys, status
 from sealkeeper.services.store_access import open_store
+from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.store.tables import data_keys, identities
 
 AS_OF = dt.date(2026, 6, 30)
@@ -87,6 +90,28 @@ def test_deletion_destroys_the_key_and_keeps_the_counts(home: Settings, tmp_path
         row = conn.execute(sa.select(data_keys).where(data_keys.c.token == first)).one()
     assert row.wrapped is None
     assert row.kek_id is None
+
+
+def test_of_two_concurrent_deletions_one_succeeds_and_one_is_told_it_was_already_done(
+    home: Settings, tmp_path: Path
+) -> None:
+    first, _ = _two_people(home, tmp_path)
+    barrier = threading.Barrier(2)
+
+    def delete() -> str:
+        barrier.wait()
+        try:
+            delete_subject(home, first, TODAY)
+        except StoreError as exc:
+            return str(exc)
+        return "deleted"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(lambda _: delete(), range(2)))
+    assert outcomes == ["deleted", f"subject {first} was already deleted on {TODAY.isoformat()}"]
+    with open_store(home).connect() as conn:
+        entries = conn.execute(sa.select(ledger_entries.c.data)).scalars().all()
+    assert sum(b'"subject.deleted"' in bytes(e) for e in entries) == 1
 
 
 def test_a_deleted_persons_fields_cannot_be_decrypted_by_any_path(home: Settings, tmp_path: Path) -> None:
