@@ -22,7 +22,7 @@ from sealkeeper.access import AccessRole, Account
 from sealkeeper.config import Settings
 from sealkeeper.ledger.errors import EntryRejectedError
 from sealkeeper.services import certificates, ledger_queries, sealing_runs
-from sealkeeper.services.group_commit import GroupCommit, group_commit
+from sealkeeper.services.group_commit import GroupCommit
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.store_access import open_store
@@ -71,8 +71,20 @@ def gated(
     return work
 
 
+class CountingCommit(GroupCommit):
+    """A group commit that notes how many units each of its transactions held."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(open_store(settings), open_ledger(settings))
+        self.batches: list[int] = []
+
+    def _write(self, batch: list[Any]) -> None:
+        self.batches.append(len(batch))
+        super()._write(batch)
+
+
 def test_concurrent_units_keep_their_entries_together_in_one_verifiable_log(home: Settings) -> None:
-    committer = group_commit(home)
+    committer = CountingCommit(home)
     before = head_size(home)
     with ThreadPoolExecutor(16) as pool:
         leading = threading.Event()
@@ -89,6 +101,11 @@ def test_concurrent_units_keep_their_entries_together_in_one_verifiable_log(home
         assert all(repo.get_setting(conn, f"test.unit.{n}") == str(n) for n in range(60))
     report = ledger_queries.verify(home)
     assert report["entries"] == head_size(home) == before + 121
+    # They shared transactions: the gate alone, then at least the 15 units queued behind it in one batch.
+    assert committer.batches[0] == 1
+    assert max(committer.batches[1:]) >= 15
+    assert sum(committer.batches) == 61
+    assert len(committer.batches) <= 61 - 14
 
 
 def test_a_failing_unit_is_rolled_back_alone_and_its_batch_commits(home: Settings) -> None:
