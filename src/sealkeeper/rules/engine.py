@@ -163,15 +163,19 @@ def input_hash(bundle: Bundle, record_id: str | None, pack: PackRef) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def decide_envs(pack: Pack, bundle: Bundle, day: dt.date) -> tuple[dict[str, Env], dict[str, Outcome]]:
+    """The facts of every record of the bundle known on ``day`` (in date order), completed with the pack's
+    derived and aggregate values as deciding computes them, and the outcome on each."""
+    channel, resolve = channel_of(pack, bundle), resolver_for(pack)
+    records = [r for r in bundle.records() if r.date <= day]
+    envs: dict[str, Env] = {r.id: record_facts(bundle, r, resolve, day, channel) for r in records}
+    return envs, compiled(pack, day).decide_person(envs, [r.id for r in records])
+
+
 def evaluate_person(pack: Pack, bundle: Bundle, as_of: dt.date | None = None) -> dict[str, Decision]:
     """The decision on every record of the bundle, on ``as_of`` (default: the bundle's own as_of)."""
     day = as_of or bundle.as_of
-    channel = channel_of(pack, bundle)
-    resolve = resolver_for(pack)
-    records = [r for r in bundle.records() if r.date <= day]
-    envs: dict[str, Env] = {r.id: record_facts(bundle, r, resolve, day, channel) for r in records}
-    order = [r.id for r in records]
-    outcomes = compiled(pack, day).decide_person(envs, order)
+    _, outcomes = decide_envs(pack, bundle, day)
     return {
         rid: Decision(
             status=o.status,

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 
 from sealkeeper.model.record import Bundle
 from sealkeeper.rules import expr
-from sealkeeper.rules.engine import channel_of, compiled, resolver_for
-from sealkeeper.rules.facts import record_facts
+from sealkeeper.rules.engine import decide_envs
 from sealkeeper.rules.pack import Pack, Rule
 from sealkeeper.rules.stages import Combination
 
@@ -37,13 +36,8 @@ class Period:
 
 def record_env(pack: Pack, bundle: Bundle, record_id: str, as_of: dt.date) -> dict[str, object]:
     """The facts the engine decides ``record_id`` on (``as_of``), with the pack's derived and aggregate values."""
-    records = [r for r in bundle.records() if r.date <= as_of]
-    channel, resolve = channel_of(pack, bundle), resolver_for(pack)
-    envs = {r.id: record_facts(bundle, r, resolve, as_of, channel) for r in records}
-    if record_id not in envs:
-        return {}
-    compiled(pack, as_of).decide_person(envs, [r.id for r in records])
-    return envs[record_id]
+    envs, _ = decide_envs(pack, bundle, as_of)
+    return envs.get(record_id, {})
 
 
 def waiting_periods(
