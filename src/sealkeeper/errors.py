@@ -7,9 +7,33 @@ field named, never with personal data or a stack trace.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from enum import Enum
+from types import MappingProxyType
+from typing import Self
+
 
 class SealkeeperError(Exception):
-    """Base of every error sealkeeper raises on purpose."""
+    """Base of every error sealkeeper raises on purpose.
+
+    ``code`` is a stable id of the message (the web pages translate it; "" when it has none) and ``params`` the
+    values its text names; the English message (``str(exc)``) stays what the command line and the API say.
+    """
+
+    code: str = ""
+    params: Mapping[str, str] = MappingProxyType({})
+
+    def coded(self, code: str, **params: object) -> Self:
+        """This error with its message id and the values its text names."""
+        self.code = code
+        self.params = MappingProxyType({name: str(value) for name, value in params.items()})
+        return self
+
+    @classmethod
+    def of(cls, why: Enum, **params: object) -> Self:
+        """The error saying ``why`` (an enum of English templates such as ``"{field}: …"``), its code the
+        member's name in lower case."""
+        return cls(str(why.value).format(**params)).coded(why.name.lower(), **params)
 
 
 class BundleFormatError(SealkeeperError):

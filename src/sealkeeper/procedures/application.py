@@ -40,7 +40,7 @@ from sealkeeper.procedures.base import (
     withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar, is_overdue
-from sealkeeper.procedures.errors import NotDueError, OpeningRefusedError
+from sealkeeper.procedures.errors import NotDueError, OpeningRefusedError, Refusal
 from sealkeeper.procedures.publication import check_reference
 
 PROCEDURE = "application"
@@ -149,9 +149,9 @@ def file_application(
     """Open an application; the review deadline runs from the filing day."""
     today = require_aware(at)
     if applicant.role not in APPLICANTS:
-        raise OpeningRefusedError(PROCEDURE, case_id, f"role {applicant.role} cannot apply (person, guardian, counsel)")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.ROLE_CANNOT_APPLY, role=applicant.role)
     if not records or not materials:
-        raise OpeningRefusedError(PROCEDURE, case_id, "an application names its records and comes with materials")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.APPLICATION_INCOMPLETE)
     rules = policy or ApplicationPolicy()
     case = ApplicationCase(
         case_id=case_id, subject=subject, opened_on=today, calendar=calendar, applicant=applicant.account,
@@ -180,7 +180,7 @@ def _review(case: ApplicationCase, cmd: ReviewMaterials, actor: Actor, at: dt.da
 def _supply(case: ApplicationCase, cmd: SupplyMaterials, actor: Actor, at: dt.datetime) -> Out:
     require_account(case, cmd, actor, case.applicant, "applicant")
     if not cmd.materials:
-        raise refuse(case, cmd, "no materials supplied")
+        raise refuse(case, cmd, Refusal.NO_MATERIALS)
     due = _after(case, at, case.policy.review_days)
     new = replace(case, state=S.FILED, materials=(*case.materials, *cmd.materials), due=due, requested=())
     return new, (emit(new, "application.materials_supplied", actor, at, materials=len(cmd.materials), due=str(due)),)
@@ -188,14 +188,14 @@ def _supply(case: ApplicationCase, cmd: SupplyMaterials, actor: Actor, at: dt.da
 
 def _lapse(case: ApplicationCase, cmd: Lapse, actor: Actor, at: dt.datetime) -> Out:
     if case.due is None or not is_overdue(at.date(), case.due):
-        raise refuse(case, cmd, f"the applicant has until {case.due}", NotDueError)
+        raise refuse(case, cmd, Refusal.APPLICANT_HAS_UNTIL, NotDueError, due=case.due)
     new = replace(case, state=S.LAPSED, due=None)
     return new, (emit(new, "application.lapsed", actor, at, items=case.requested),)
 
 
 def _schedule(case: ApplicationCase, cmd: ScheduleInterview, actor: Actor, at: dt.datetime) -> Out:
     if cmd.on < at.date() or (case.decision_due is not None and cmd.on > case.decision_due):
-        raise refuse(case, cmd, f"an interview falls between today and the decision deadline {case.decision_due}")
+        raise refuse(case, cmd, Refusal.INTERVIEW_DATE, due=case.decision_due)
     new = replace(case, state=S.INTERVIEW_SCHEDULED, interview_on=cmd.on)
     return new, (emit(new, "application.interview_scheduled", actor, at, on=str(cmd.on)),)
 
@@ -205,14 +205,14 @@ def _interview(case: ApplicationCase, cmd: RecordInterview, actor: Actor, at: dt
         new = replace(case, state=S.ACCEPTED, interview_on=None)
         return new, (emit(new, "application.interview_cancelled", actor, at),)
     if case.interview_on is None or at.date() < case.interview_on:
-        raise refuse(case, cmd, f"the interview is on {case.interview_on}", NotDueError)
+        raise refuse(case, cmd, Refusal.INTERVIEW_IS_ON, NotDueError, on=case.interview_on)
     new = replace(case, state=S.INTERVIEWED, interviewed=True)
     return new, (emit(new, "application.interview_held", actor, at),)
 
 
 def _decide(case: ApplicationCase, cmd: Decide, actor: Actor, at: dt.datetime) -> Out:
     if not cmd.reasons:
-        raise refuse(case, cmd, "a decision states its reasons with the articles cited")
+        raise refuse(case, cmd, Refusal.DECISION_WITHOUT_REASONS)
     late = case.decision_due is not None and is_overdue(at.date(), case.decision_due)
     new = replace(
         case, state=S.DECIDED, outcome=cmd.outcome, reasons=cmd.reasons, decided_on=at.date(),

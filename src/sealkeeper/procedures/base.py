@@ -22,6 +22,7 @@ from sealkeeper.procedures.errors import (
     InvalidCommandError,
     NotAllowedInStateError,
     NotDueError,
+    Refusal,
     TerminalStateError,
 )
 
@@ -177,7 +178,7 @@ class SendNotice:
 
 def require_account(case: Case, command: object, actor: Actor, account: str, who: str) -> None:
     if actor.account != account:
-        raise refuse(case, command, f"only the {who}'s own account may do this", ActorRefusedError)
+        raise refuse(case, command, Refusal.ONLY_OWN_ACCOUNT, ActorRefusedError, who=who)
 
 
 ESCALATORS = frozenset({Role.SYSTEM, Role.CLERK, Role.APPROVER, Role.SUPERVISOR})
@@ -191,9 +192,9 @@ def require_aware(at: dt.datetime) -> dt.date:
 
 
 def refuse(
-    case: Case, command: object, reason: str, error: type[CommandRefusedError] = InvalidCommandError
+    case: Case, command: object, why: Refusal, error: type[CommandRefusedError] = InvalidCommandError, **params: object
 ) -> CommandRefusedError:
-    return error(case.PROCEDURE, case.case_id, str(case.state), type(command).__name__, reason)
+    return error(case.PROCEDURE, case.case_id, str(case.state), type(command).__name__, why, **params)
 
 
 def emit(case: Case, kind: str, actor: Actor, at: dt.datetime, **data: EventValue) -> Event:
@@ -223,16 +224,16 @@ def transition(case: C, command: object, actor: Actor, at: dt.datetime) -> tuple
     today = require_aware(at)
     machine = type(case).MACHINE
     if case.state in machine.terminal:
-        raise refuse(case, command, "the case is closed and accepts no command", TerminalStateError)
+        raise refuse(case, command, Refusal.CLOSED, TerminalStateError)
     if isinstance(command, Escalate):
         return _escalate(case, command, actor, at, today)
     step = machine.steps.get((case.state, type(command)))
     if step is None:
         allowed = ", ".join(machine.commands(case.state)) or "none"
-        raise refuse(case, command, f"not allowed in this state (allowed: {allowed})", NotAllowedInStateError)
+        raise refuse(case, command, Refusal.NOT_IN_STATE, NotAllowedInStateError, allowed=allowed)
     if actor.role not in step.roles:
         roles = ", ".join(sorted(step.roles))
-        raise refuse(case, command, f"role {actor.role} may not give it (roles: {roles})", ActorRefusedError)
+        raise refuse(case, command, Refusal.ROLE_MAY_NOT, ActorRefusedError, role=actor.role, roles=roles)
     new, events = step.handler(replace(case, version=case.version + 1), command, actor, at)
     if not events:
         raise AssertionError(f"{machine.procedure}: step {type(command).__name__} emitted no event")
@@ -241,13 +242,13 @@ def transition(case: C, command: object, actor: Actor, at: dt.datetime) -> tuple
 
 def _escalate(case: C, command: Escalate, actor: Actor, at: dt.datetime, today: dt.date) -> tuple[C, tuple[Event, ...]]:
     if case.state not in type(case).MACHINE.escalable:
-        raise refuse(case, command, "nothing is owed by the authority in this state", NotAllowedInStateError)
+        raise refuse(case, command, Refusal.NOTHING_OWED, NotAllowedInStateError)
     if actor.role not in ESCALATORS:
-        raise refuse(case, command, f"role {actor.role} may not escalate", ActorRefusedError)
+        raise refuse(case, command, Refusal.MAY_NOT_ESCALATE, ActorRefusedError, role=actor.role)
     if case.due is None or not is_overdue(today, case.due):
-        raise refuse(case, command, f"not overdue (last day {case.due})", NotDueError)
+        raise refuse(case, command, Refusal.NOT_OVERDUE, NotDueError, due=case.due)
     if case.escalated_for == case.due:
-        raise refuse(case, command, "this step was already escalated", NotDueError)
+        raise refuse(case, command, Refusal.ALREADY_ESCALATED, NotDueError)
     new = replace(case, version=case.version + 1, escalations=case.escalations + 1, escalated_for=case.due)
     late = (today - case.due).days
     return new, (emit(new, f"{case.PROCEDURE}.escalated", actor, at, due=case.due.isoformat(), days_late=late),)

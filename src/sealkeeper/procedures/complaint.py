@@ -36,7 +36,7 @@ from sealkeeper.procedures.base import (
     withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar, is_overdue
-from sealkeeper.procedures.errors import ActorRefusedError, NotDueError, OpeningRefusedError
+from sealkeeper.procedures.errors import ActorRefusedError, NotDueError, OpeningRefusedError, Refusal
 
 PROCEDURE = "complaint"
 
@@ -122,9 +122,7 @@ def file_complaint(
     today = require_aware(at)
     rules = policy or ComplaintPolicy()
     if complainant.role not in APPLICANTS:
-        raise OpeningRefusedError(
-            PROCEDURE, case_id, f"role {complainant.role} cannot complain (person, guardian, counsel)"
-        )
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.ROLE_CANNOT_COMPLAIN, role=complainant.role)
     due = calendar.add(today, rules.supervision_days)
     case = ComplaintCase(
         case_id=case_id, subject=subject, opened_on=today, calendar=calendar, complainant=complainant.account,
@@ -140,7 +138,7 @@ def _decision(reasons: tuple[Reason, ...], finding: Finding) -> dict[str, EventV
 
 def _answer(case: ComplaintCase, cmd: Answer, actor: Actor, at: dt.datetime) -> Out:
     if not cmd.reasons:
-        raise refuse(case, cmd, "an answer states its reasons")
+        raise refuse(case, cmd, Refusal.ANSWER_WITHOUT_REASONS)
     late = case.due is not None and is_overdue(at.date(), case.due)
     new = replace(case, answer=cmd.finding, reasons=cmd.reasons, deciders=(*case.deciders, actor.account))
     if cmd.finding is Finding.UPHELD:
@@ -154,13 +152,13 @@ def _answer(case: ComplaintCase, cmd: Answer, actor: Actor, at: dt.datetime) -> 
 def _refer(case: ComplaintCase, cmd: Refer, actor: Actor, at: dt.datetime) -> Out:
     today, due = at.date(), case.due
     if actor.role is Role.SYSTEM and case.state is S.REJECTED:
-        raise refuse(case, cmd, "only the complainant refers a rejected complaint", ActorRefusedError)
+        raise refuse(case, cmd, Refusal.ONLY_COMPLAINANT_REFERS, ActorRefusedError)
     if actor.role is not Role.SYSTEM:
         require_account(case, cmd, actor, case.complainant, "complainant")
     if case.state is S.FILED and (due is None or not is_overdue(today, due)):
-        raise refuse(case, cmd, f"the supervisor has until {due} to answer", NotDueError)
+        raise refuse(case, cmd, Refusal.SUPERVISOR_HAS_UNTIL, NotDueError, due=due)
     if case.state is S.REJECTED and due is not None and is_overdue(today, due):
-        raise refuse(case, cmd, f"the window to refer ended on {due}", NotDueError)
+        raise refuse(case, cmd, Refusal.REFER_WINDOW_ENDED, NotDueError, due=due)
     because = "overdue" if case.state is S.FILED else "rejected"
     higher = case.calendar.add(today, case.policy.higher_days)
     new = replace(case, state=S.REFERRED, referred_because=because, due=higher)
@@ -169,9 +167,9 @@ def _refer(case: ComplaintCase, cmd: Refer, actor: Actor, at: dt.datetime) -> Ou
 
 def _reconsider(case: ComplaintCase, cmd: Reconsider, actor: Actor, at: dt.datetime) -> Out:
     if actor.account in case.deciders:
-        raise refuse(case, cmd, f"{actor.account} answered this complaint before", ActorRefusedError)
+        raise refuse(case, cmd, Refusal.ANSWERED_BEFORE, ActorRefusedError, account=actor.account)
     if not cmd.reasons:
-        raise refuse(case, cmd, "a reconsideration states its reasons")
+        raise refuse(case, cmd, Refusal.RECONSIDERATION_WITHOUT_REASONS)
     late = case.due is not None and is_overdue(at.date(), case.due)
     new = replace(case, state=S.CLOSED, final=cmd.finding, reasons=cmd.reasons, due=None)
     new = replace(new, deciders=(*case.deciders, actor.account))
@@ -181,7 +179,7 @@ def _reconsider(case: ComplaintCase, cmd: Reconsider, actor: Actor, at: dt.datet
 def _close(case: ComplaintCase, cmd: Close, actor: Actor, at: dt.datetime) -> Out:
     if actor.role is Role.SYSTEM:
         if case.due is None or not is_overdue(at.date(), case.due):
-            raise refuse(case, cmd, f"the complainant may refer it until {case.due}", NotDueError)
+            raise refuse(case, cmd, Refusal.COMPLAINANT_MAY_REFER_UNTIL, NotDueError, due=case.due)
     else:
         require_account(case, cmd, actor, case.complainant, "complainant")
     new = replace(case, state=S.CLOSED, final=case.answer, due=None)

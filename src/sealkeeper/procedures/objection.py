@@ -37,7 +37,7 @@ from sealkeeper.procedures.base import (
     withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar
-from sealkeeper.procedures.errors import ActorRefusedError, OpeningRefusedError, PanelConflictError
+from sealkeeper.procedures.errors import ActorRefusedError, OpeningRefusedError, PanelConflictError, Refusal
 from sealkeeper.procedures.sealing import RecordCase, SealingState
 
 PROCEDURE = "objection"
@@ -118,13 +118,13 @@ S = ObjectionState
 
 def contest_refusal(application: ApplicationCase) -> Contest:
     if application.outcome is not Outcome.REFUSE or application.notified_on is None:
-        raise OpeningRefusedError(PROCEDURE, application.case_id, "only a notified refusal can be objected to")
+        raise OpeningRefusedError(PROCEDURE, application.case_id, Refusal.ONLY_NOTIFIED_REFUSAL)
     return Contest(Contested.REFUSAL, application.case_id, application.deciders, application.notified_on)
 
 
 def contest_unsealing(record: RecordCase) -> Contest:
     if record.state is not SealingState.UNSEALED or not record.deciders:
-        raise OpeningRefusedError(PROCEDURE, record.case_id, "only an unsealing, with its deciders, can be objected to")
+        raise OpeningRefusedError(PROCEDURE, record.case_id, Refusal.ONLY_UNSEALING)
     return Contest(Contested.UNSEALING, record.case_id, record.deciders, record.unsealed_on)
 
 
@@ -141,12 +141,12 @@ def file_objection(
     today = require_aware(at)
     rules = policy or ObjectionPolicy()
     if objector.role not in APPLICANTS:
-        raise OpeningRefusedError(PROCEDURE, case_id, f"role {objector.role} cannot object (person, guardian, counsel)")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.ROLE_CANNOT_OBJECT, role=objector.role)
     if not contest.deciders:
-        raise OpeningRefusedError(PROCEDURE, case_id, "the accounts that took the contested decision are recorded")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.DECIDERS_UNKNOWN)
     window, notified = rules.filing_window_days, contest.notified_on
     if window is not None and notified is not None and today > calendar.add(notified, window):
-        raise OpeningRefusedError(PROCEDURE, case_id, f"the objection window of {window} days has passed")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.OBJECTION_WINDOW_PASSED, days=window)
     due = calendar.add(today, rules.review_days)
     case = ObjectionCase(
         case_id=case_id, subject=subject, opened_on=today, calendar=calendar, objector=objector.account,
@@ -164,23 +164,22 @@ def _appoint(case: ObjectionCase, cmd: AppointPanel, actor: Actor, at: dt.dateti
     members = cmd.members
     conflict = [m for m in members if m in case.contest.deciders]
     if conflict:
-        reason = f"panel member {conflict[0]} took the contested decision"
-        raise refuse(case, cmd, reason, PanelConflictError)
+        raise refuse(case, cmd, Refusal.PANEL_MEMBER_DECIDED, PanelConflictError, account=conflict[0])
     if len(set(members)) != len(members) or len(members) < case.policy.min_panel or len(members) % 2 == 0:
-        raise refuse(case, cmd, f"a panel has an odd number of distinct members, at least {case.policy.min_panel}")
+        raise refuse(case, cmd, Refusal.PANEL_SIZE, least=case.policy.min_panel)
     new = replace(case, state=S.PANEL_APPOINTED, panel=members)
     return new, (emit(new, "objection.panel_appointed", actor, at, panel=members),)
 
 
 def _vote(case: ObjectionCase, cmd: Vote, actor: Actor, at: dt.datetime) -> Out:
     if actor.account in case.contest.deciders:
-        raise refuse(case, cmd, f"{actor.account} took the contested decision", PanelConflictError)
+        raise refuse(case, cmd, Refusal.VOTER_DECIDED, PanelConflictError, account=actor.account)
     if actor.account not in case.panel:
-        raise refuse(case, cmd, f"{actor.account} is not on the panel", ActorRefusedError)
+        raise refuse(case, cmd, Refusal.NOT_ON_PANEL, ActorRefusedError, account=actor.account)
     if any(b.account == actor.account for b in case.ballots):
-        raise refuse(case, cmd, f"{actor.account} has already voted")
+        raise refuse(case, cmd, Refusal.ALREADY_VOTED, account=actor.account)
     if not cmd.reasons:
-        raise refuse(case, cmd, "a vote states its reasons")
+        raise refuse(case, cmd, Refusal.VOTE_WITHOUT_REASONS)
     new = replace(case, ballots=(*case.ballots, Ballot(actor.account, cmd.finding, cmd.reasons)))
     if len(new.ballots) < len(case.panel):
         return new, (emit(new, "objection.vote_cast", actor, at, votes=len(new.ballots), of=len(case.panel)),)

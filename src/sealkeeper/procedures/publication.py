@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from sealkeeper.procedures.errors import NotPublishableError
+from sealkeeper.procedures.errors import NotPublishableError, Refusal
 
 if TYPE_CHECKING:
     from sealkeeper.procedures.application import ApplicationCase
@@ -38,12 +38,12 @@ def _identifiers(case: ApplicationCase) -> set[str]:
     return {value for value in ids if value}
 
 
-def check_reference(reference: str, case: ApplicationCase) -> str | None:
+def check_reference(reference: str, case: ApplicationCase) -> Refusal | None:
     """Why ``reference`` cannot number a publication of ``case`` (None when it can)."""
     if not reference.strip():
-        return "a publication has a reference"
+        return Refusal.NO_REFERENCE
     if looks_identifying(reference) or any(value in reference for value in _identifiers(case)):
-        return "the publication reference must not carry a case number, an ID number or an id of the case"
+        return Refusal.IDENTIFYING_REFERENCE
     return None
 
 
@@ -68,7 +68,7 @@ def publish(case: ApplicationCase, reference: str | None = None) -> dict[str, An
     ref = reference or case.publication or ""
     problem = check_reference(ref, case)
     if problem:
-        raise NotPublishableError(f"application {case.case_id}: {problem}")
+        raise NotPublishableError(f"application {case.case_id}: {problem.value}")
     grounds = [{"rule": reason.rule, "citation": reason.citation} for reason in case.reasons]
     articles = "、".join(dict.fromkeys(reason.citation for reason in case.reasons))
     in_time = case.decided_on is not None and (case.decision_due is None or case.decided_on <= case.decision_due)

@@ -33,7 +33,7 @@ from sealkeeper.procedures.base import (
     withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar
-from sealkeeper.procedures.errors import OpeningRefusedError
+from sealkeeper.procedures.errors import OpeningRefusedError, Refusal
 
 PROCEDURE = "representation"
 
@@ -123,12 +123,12 @@ def file_representation(
     today = require_aware(at)
     rules = policy or RepresentationPolicy()
     if representative.role is not ROLE_OF[capacity]:
-        raise OpeningRefusedError(PROCEDURE, case_id, f"a {capacity} link is asked for in the role {capacity}")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.CAPACITY_ROLE, capacity=capacity)
     if basis not in BASES[capacity]:
         allowed = ", ".join(sorted(BASES[capacity]))
-        raise OpeningRefusedError(PROCEDURE, case_id, f"basis: a {capacity} rests on one of {allowed}")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.BASIS, capacity=capacity, allowed=allowed)
     if not document:
-        raise OpeningRefusedError(PROCEDURE, case_id, "document: a link names the document that shows it")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.NO_DOCUMENT)
     due = calendar.add(today, rules.decision_days)
     case = RepresentationCase(
         case_id=case_id, subject=subject, opened_on=today, calendar=calendar, representative=representative.account,
@@ -140,9 +140,9 @@ def file_representation(
 
 def _decided(case: RepresentationCase, cmd: Approve | Refuse | Revoke, actor: Actor, at: dt.datetime) -> Out:
     if not cmd.reasons:
-        raise refuse(case, cmd, "a decision on a link states its reasons")
+        raise refuse(case, cmd, Refusal.LINK_DECISION_WITHOUT_REASONS)
     if actor.account == case.representative:
-        raise refuse(case, cmd, "the representative does not decide their own link")
+        raise refuse(case, cmd, Refusal.OWN_LINK)
     state = {Approve: S.APPROVED, Refuse: S.REFUSED, Revoke: S.REVOKED}[type(cmd)]
     new = replace(case, state=state, reasons=cmd.reasons, due=None, deciders=(*case.deciders, actor.account))
     info: dict[str, EventValue] = {"capacity": str(case.capacity), "basis": str(case.basis)}
@@ -152,7 +152,7 @@ def _decided(case: RepresentationCase, cmd: Approve | Refuse | Revoke, actor: Ac
 
 def _withdraw(case: RepresentationCase, cmd: Withdraw, actor: Actor, at: dt.datetime) -> Out:
     if actor.role is not ROLE_OF[case.capacity]:
-        raise refuse(case, cmd, f"the representative ends the link in the role {case.capacity}")
+        raise refuse(case, cmd, Refusal.ENDS_IN_ROLE, capacity=case.capacity)
     return withdrawn(case, cmd, actor, at, account=case.representative, who="representative", state=S.WITHDRAWN)
 
 

@@ -39,7 +39,7 @@ from sealkeeper.procedures.base import (
     withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar
-from sealkeeper.procedures.errors import OpeningRefusedError
+from sealkeeper.procedures.errors import OpeningRefusedError, Refusal
 
 
 class RequestState(StrEnum):
@@ -124,7 +124,7 @@ def _open(
 ) -> tuple[K, tuple[Event, ...]]:
     today = require_aware(at)
     if applicant.role not in APPLICANTS:
-        raise OpeningRefusedError(kind.PROCEDURE, case_id, f"role {applicant.role} cannot file this request")
+        raise OpeningRefusedError(kind.PROCEDURE, case_id, Refusal.ROLE_CANNOT_REQUEST, role=applicant.role)
     rules = policy or RightsPolicy()
     case = kind(
         case_id=case_id, subject=subject, opened_on=today, calendar=calendar, applicant=applicant.account,
@@ -147,7 +147,7 @@ def file_correction(
 ) -> tuple[CorrectionCase, tuple[Event, ...]]:
     """A correction names the fields said to be wrong (never the values, which are narrative)."""
     if not fields:
-        raise OpeningRefusedError("correction", case_id, "a correction names the fields said to be wrong")
+        raise OpeningRefusedError("correction", case_id, Refusal.CORRECTION_WITHOUT_FIELDS)
     return _open(
         CorrectionCase, case_id, subject, applicant, at, record_case=record_case, fields=fields, policy=policy,
         calendar=calendar,
@@ -176,14 +176,14 @@ def _verify(
     case: CorrectionCase, cmd: StartVerification, actor: Actor, at: dt.datetime
 ) -> tuple[RightsCase, tuple[Event, ...]]:
     if not cmd.source:
-        raise refuse(case, cmd, "verification names the agency that holds the source")
+        raise refuse(case, cmd, Refusal.VERIFICATION_AGENCY)
     new = replace(case, state=S.VERIFYING, source=cmd.source)
     return new, (emit(new, "correction.verification_started", actor, at, source=cmd.source),)
 
 
 def _decide(case: RightsCase, cmd: Decide, actor: Actor, at: dt.datetime) -> tuple[RightsCase, tuple[Event, ...]]:
     if not cmd.reasons:
-        raise refuse(case, cmd, "a decision states its reasons")
+        raise refuse(case, cmd, Refusal.RIGHTS_DECISION_WITHOUT_REASONS)
     info: dict[str, EventValue] = {"verdict": str(cmd.verdict), "rules": rule_ids(cmd.reasons)}
     info["citations"] = citations(cmd.reasons)
     erase = isinstance(case, DeletionCase) and cmd.verdict is Verdict.ACCEPT
@@ -195,7 +195,7 @@ def _decide(case: RightsCase, cmd: Decide, actor: Actor, at: dt.datetime) -> tup
     if isinstance(new, CorrectionCase):
         wrong = cmd.verdict is Verdict.ACCEPT and (not cmd.corrected or not set(cmd.corrected) <= set(new.fields))
         if wrong or (cmd.verdict is Verdict.REJECT and cmd.corrected):
-            raise refuse(case, cmd, "an accepted correction names the fields corrected, among those asked for")
+            raise refuse(case, cmd, Refusal.CORRECTED_FIELDS)
         new = replace(new, corrected=cmd.corrected)
         info["corrected"] = cmd.corrected
     return new, (emit(new, f"{case.PROCEDURE}.decided", actor, at, **info),)
@@ -205,7 +205,7 @@ def _erased(
     case: DeletionCase, cmd: ConfirmErased, actor: Actor, at: dt.datetime
 ) -> tuple[RightsCase, tuple[Event, ...]]:
     if case.verdict is not Verdict.ACCEPT:
-        raise refuse(case, cmd, "only an accepted deletion is carried out")
+        raise refuse(case, cmd, Refusal.ONLY_ACCEPTED_DELETION)
     due = case.calendar.add(at.date(), case.policy.notice_days)
     new = replace(case, state=S.ERASED, erased_on=at.date(), due=due)
     return new, (emit(new, "deletion.erased", actor, at, record_case=case.record_case),)
@@ -213,7 +213,7 @@ def _erased(
 
 def _notify(case: RightsCase, cmd: SendNotice, actor: Actor, at: dt.datetime) -> tuple[RightsCase, tuple[Event, ...]]:
     if isinstance(case, DeletionCase) and case.state is S.DECIDED and case.verdict is Verdict.ACCEPT:
-        raise refuse(case, cmd, "an accepted deletion is carried out before the notice")
+        raise refuse(case, cmd, Refusal.ERASE_BEFORE_NOTICE)
     new = replace(case, state=S.CLOSED, due=None)
     return new, (emit(new, f"{case.PROCEDURE}.notified", actor, at, verdict=str(case.verdict)),)
 

@@ -31,7 +31,7 @@ from sealkeeper.procedures.base import (
     rule_ids,
     steps,
 )
-from sealkeeper.procedures.errors import NotDueError, NothingToDoError
+from sealkeeper.procedures.errors import NotDueError, NothingToDoError, Refusal
 
 PROCEDURE = "sealing"
 #: The question put to a clerk when a decision would take a seal away without an unsealing rule.
@@ -147,9 +147,9 @@ def _review(case: RecordCase, questions: tuple[str, ...], at: dt.datetime) -> Re
 def _apply(case: RecordCase, cmd: ApplyDecision, actor: Actor, at: dt.datetime) -> Out:
     d = cmd.decision
     if d.record_id is not None and d.record_id != case.record_id:
-        raise refuse(case, cmd, "the decision is about another record")
+        raise refuse(case, cmd, Refusal.OTHER_RECORD)
     if _same(case, d):
-        raise refuse(case, cmd, "this decision is already applied", NothingToDoError)
+        raise refuse(case, cmd, Refusal.ALREADY_APPLIED, NothingToDoError)
     pack = f"{d.pack.id}@{d.pack.version}"
     base = replace(case, input_hash=d.input_hash, status=d.status, decision_date=d.date, rules=d.rules, pack=pack)
     base = replace(base, questions=(), due=None)
@@ -179,7 +179,7 @@ def _apply(case: RecordCase, cmd: ApplyDecision, actor: Actor, at: dt.datetime) 
 
 def _seal_due(case: RecordCase, cmd: SealDue, actor: Actor, at: dt.datetime) -> Out:
     if case.eligible_on is None or at.date() < case.eligible_on:
-        raise refuse(case, cmd, f"not due before {case.eligible_on}", NotDueError)
+        raise refuse(case, cmd, Refusal.NOT_DUE_BEFORE, NotDueError, day=case.eligible_on)
     new = replace(case, state=SealingState.SEALED, sealed_since=case.eligible_on, eligible_on=None)
     info: dict[str, EventValue] = {"record": case.record_id, "rules": case.rules, "pack": case.pack}
     info["trigger"] = str(Trigger.DAILY_RUN)
@@ -189,9 +189,9 @@ def _seal_due(case: RecordCase, cmd: SealDue, actor: Actor, at: dt.datetime) -> 
 def _order(case: RecordCase, actor: Actor, at: dt.datetime, seal: bool, why: Seal | Unseal | ClerkDecision) -> Out:
     """Seal or unseal by a person's decision (a clerk's review, or another procedure's outcome)."""
     if not why.reasons:
-        raise refuse(case, why, "a decision to seal or unseal states its reasons")
+        raise refuse(case, why, Refusal.ORDER_WITHOUT_REASONS)
     if isinstance(why, Seal | Unseal) and seal == case.is_sealed:
-        raise refuse(case, why, f"the record is {'already' if seal else 'not'} sealed", NothingToDoError)
+        raise refuse(case, why, Refusal.ALREADY_SEALED if seal else Refusal.NOT_SEALED, NothingToDoError)
     trigger, source = (why.trigger, why.source_case) if isinstance(why, Seal | Unseal) else (Trigger.CLERK_REVIEW, None)
     was = case.is_sealed
     if seal:

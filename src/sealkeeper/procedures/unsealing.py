@@ -33,7 +33,7 @@ from sealkeeper.procedures.base import (
     withdrawn,
 )
 from sealkeeper.procedures.calendars import CALENDAR_DAYS, Calendar
-from sealkeeper.procedures.errors import ActorRefusedError, OpeningRefusedError
+from sealkeeper.procedures.errors import ActorRefusedError, OpeningRefusedError, Refusal
 
 PROCEDURE = "unsealing"
 
@@ -92,9 +92,9 @@ def request_unsealing(
     today = require_aware(at)
     rules = policy or UnsealingPolicy()
     if requester.role is not Role.JUDICIAL:
-        raise OpeningRefusedError(PROCEDURE, case_id, f"role {requester.role} cannot request unsealing")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.ROLE_CANNOT_REQUEST_UNSEALING, role=requester.role)
     if not grounds:
-        raise OpeningRefusedError(PROCEDURE, case_id, "a request states its legal basis")
+        raise OpeningRefusedError(PROCEDURE, case_id, Refusal.NO_LEGAL_BASIS)
     case = UnsealingCase(
         case_id=case_id, subject=subject, opened_on=today, calendar=calendar, requester=requester.account,
         record_case=record_case, grounds=grounds, policy=rules, due=calendar.add(today, rules.decision_days),
@@ -106,9 +106,9 @@ def request_unsealing(
 
 def _rule(case: UnsealingCase, cmd: Decide, actor: Actor, at: dt.datetime) -> Out:
     if actor.account == case.requester:
-        raise refuse(case, cmd, "the requester cannot decide their own request", ActorRefusedError)
+        raise refuse(case, cmd, Refusal.OWN_REQUEST, ActorRefusedError)
     if not cmd.reasons:
-        raise refuse(case, cmd, "a ruling states its reasons")
+        raise refuse(case, cmd, Refusal.RULING_WITHOUT_REASONS)
     due = case.calendar.add(at.date(), case.policy.notice_days)
     new = replace(case, state=S.DECIDED, ruling=cmd.ruling, reasons=cmd.reasons, due=due)
     new = replace(new, deciders=(*case.deciders, actor.account))
