@@ -4,7 +4,9 @@ A rule's date is an expression such as ``max(add_months(record_date, param.adult
 ``add_years`` / ``add_months`` / ``add_days`` in it is a period: it starts on a date fact (the judgment, the end of
 the sentence …) and runs for a length (a number or a parameter). This walks the expression as the engine would
 evaluate it on one record's facts: in ``choose(...)`` only the branch taken; nested shifts
-(``add_months(add_years(d, 5), 3)``) are one period of 5 years 3 months. Pure: facts and parameters come in.
+(``add_months(add_years(d, 5), 3)``) are one period of 5 years 3 months. A name that is one of the pack's derived
+values (the DE pack's ``latest(fz_period_date, enforced)``) is followed into its own expression, so periods a
+pack computes in derived values are found too. Pure: facts and parameters come in.
 """
 
 from __future__ import annotations
@@ -40,14 +42,31 @@ def record_env(pack: Pack, bundle: Bundle, record_id: str, as_of: dt.date) -> di
     return envs.get(record_id, {})
 
 
+def derived_expressions(pack: Pack) -> dict[str, ast.expr]:
+    """The syntax tree of each of the pack's derived values, by name (what ``waiting_periods`` follows)."""
+    return {d.name: d.expression.tree for d in (*pack.stages.derived, *pack.stages.late)}
+
+
 def waiting_periods(
-    rule: Rule | Combination, env: Mapping[str, object], params: Mapping[str, object]
+    rule: Rule | Combination,
+    env: Mapping[str, object],
+    params: Mapping[str, object],
+    derived: Mapping[str, ast.expr] | None = None,
 ) -> tuple[Period, ...]:
-    """The periods of ``rule``'s date expression on these facts, in the order they appear; a period whose start
-    is unknown, whose length is zero or that never ends is left out (and a combination's: it has no date)."""
+    """The periods of ``rule``'s date expression on these facts, in the order they appear, following the derived
+    values named in it (``derived``: :func:`derived_expressions`); a period whose start is unknown, whose length
+    is zero or that never ends is left out (and a combination's: it has no date)."""
     if not isinstance(rule, Rule) or rule.date is None:
         return ()
-    return tuple(_periods(rule.id, rule.date.tree, env, params))
+    return tuple(_periods(rule.id, rule.date.tree, _Walk(env, params, derived or {}, frozenset())))
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    env: Mapping[str, object]
+    params: Mapping[str, object]
+    derived: Mapping[str, ast.expr]
+    inside: frozenset[str]  # the derived values being followed (a pack's derived values cannot loop; this is a guard)
 
 
 def _value(node: ast.expr, env: Mapping[str, object], params: Mapping[str, object]) -> object:
@@ -55,7 +74,12 @@ def _value(node: ast.expr, env: Mapping[str, object], params: Mapping[str, objec
     return expr.to_python(sub, params)(dict(env))
 
 
-def _periods(rule: str, node: ast.expr, env: Mapping[str, object], params: Mapping[str, object]) -> Iterator[Period]:
+def _periods(rule: str, node: ast.expr, walk: _Walk) -> Iterator[Period]:
+    env, params = walk.env, walk.params
+    if isinstance(node, ast.Name) and node.id in walk.derived and node.id not in walk.inside:
+        inner = _Walk(env, params, walk.derived, walk.inside | {node.id})
+        yield from _periods(rule, walk.derived[node.id], inner)
+        return
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = node.func.id
         if name in UNITS:
@@ -64,11 +88,11 @@ def _periods(rule: str, node: ast.expr, env: Mapping[str, object], params: Mappi
                 yield found
             return
         if name == "choose":
-            yield from _periods(rule, _branch(node.args, env, params), env, params)
+            yield from _periods(rule, _branch(node.args, env, params), walk)
             return
     for child in ast.iter_child_nodes(node):
         if isinstance(child, ast.expr):
-            yield from _periods(rule, child, env, params)
+            yield from _periods(rule, child, walk)
 
 
 def _branch(args: list[ast.expr], env: Mapping[str, object], params: Mapping[str, object]) -> ast.expr:

@@ -20,7 +20,7 @@ from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.formats.bundle import parse_bundle
 from sealkeeper.model.dates import add_months
-from sealkeeper.rules.periods import record_env, waiting_periods
+from sealkeeper.rules.periods import derived_expressions, record_env, waiting_periods
 from sealkeeper.services import sealed_records
 from sealkeeper.services.authorization import decide_and_log, decide_on, refused
 from sealkeeper.services.evaluation import pack_for
@@ -126,6 +126,6 @@ def _periods(facts: dict[str, Any], record: str, body: dict[str, Any], as_of: dt
     except (SealkeeperError, KeyError):  # the pack changed since the decision: no period to draw
         return []
     env = record_env(pack, bundle, record, as_of)
-    found = waiting_periods(rule, env, pack.params_at(as_of)) if env else ()
+    found = waiting_periods(rule, env, pack.params_at(as_of), derived_expressions(pack)) if env else ()
     return [{"rule": p.rule, "start_fact": p.start_fact, "start": p.start, "end": p.end,
              "lengths": [list(n) for n in p.lengths]} for p in found]  # fmt: skip

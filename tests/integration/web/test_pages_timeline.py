@@ -104,3 +104,23 @@ def test_the_timeline_speaks_english_on_request(home: Settings, tmp_path: Path) 
     page = client.get(f"/cases/{case_id}")
     assert "Timeline of the record" in page.text
     assert rows(page.text, "timeline-periods")[0][2:] == ["7 years", "2027-03-01", "running — days left: 243"]
+
+
+def test_a_period_the_pack_computes_in_a_derived_value_is_drawn(home: Settings, tmp_path: Path) -> None:
+    """DE: a fine of 120 daily rates leaves the Führungszeugnis three years after the judgment (§34(1) Nr. 1a
+    BZRG); the rule's date reads the derived ``fz_period_date``, which the timeline follows."""
+    fine = {
+        "id": "DE-0001", "jurisdiction": "DE", "as_of": "2026-06-29",
+        "person": {"birth_date": "1980-01-01", "name": "Test Person"},
+        "events": [
+            {"id": "o1", "type": "offense", "date": "2023-01-05",
+             "offense": {"name": "Diebstahl", "statute": "§ 242 StGB"}},
+            {"id": "c1", "type": "conviction", "date": "2024-03-10", "offense_ids": ["o1"],
+             "sentence": {"kind": "fine", "daily_rates": 120}},
+        ],
+    }  # fmt: skip
+    case_id = record_case(home, tmp_path, fine)
+    page = clerk(home, "DE").get(f"/cases/{case_id}")
+    assert page.status_code == 200, page.text
+    periods = rows(page.text, "timeline-periods")
+    assert [p[1:4] for p in periods] == [["2024-03-10 (record_date)", "3 年", "2027-03-10"]]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 
 from cn_builders import bundle, conviction, offense
+from foreign_builders import bundle as foreign_bundle
+from foreign_builders import conviction as foreign_conviction
+from foreign_builders import follow
+from foreign_builders import offense as foreign_offense
 
 from sealkeeper.adapters.packfiles import load_pack
 from sealkeeper.model.decision import Status
@@ -12,7 +17,7 @@ from sealkeeper.rules import expr
 from sealkeeper.rules.engine import evaluate_person
 from sealkeeper.rules.facts import FACTS
 from sealkeeper.rules.pack import Rule, Text
-from sealkeeper.rules.periods import Period, record_env, waiting_periods
+from sealkeeper.rules.periods import Period, derived_expressions, record_env, waiting_periods
 
 AS_OF = dt.date(2026, 7, 1)
 
@@ -54,3 +59,28 @@ def test_only_the_branch_taken_counts_and_an_unknown_start_is_left_out() -> None
 def test_a_rule_without_a_date_has_no_period() -> None:
     pack = load_pack("CN")
     assert waiting_periods(pack.rule("cn.adult"), ENV, pack.params_at(AS_OF)) == ()
+
+
+def test_a_period_the_de_pack_computes_in_a_derived_value_is_found_through_it() -> None:
+    """§34(1) Nr. 3 BZRG: five years plus the 18-month term from the judgment (the DE rule's date is
+    ``latest(fz_period_date, enforced)``; the period is inside the derived ``fz_period_date``)."""
+    pack = load_pack("DE")
+    person = foreign_bundle(
+        "DE", "2026-07-01", foreign_offense("o1", "1999-01-01", "§ 242 StGB"),
+        foreign_conviction("c1", "2015-03-10", ["o1"], kind="fixed_term", months=18),
+        follow("c1s", "sentence_completed", "2016-09-10", "c1"),
+    )  # fmt: skip
+    decision = evaluate_person(pack, person, AS_OF)["c1"]
+    rule_ = pack.rule(decision.rules[-1])
+    env = record_env(pack, person, "c1", AS_OF)
+    assert waiting_periods(rule_, env, pack.params_at(AS_OF)) == ()  # without following derived values: nothing
+    found = waiting_periods(rule_, env, pack.params_at(AS_OF), derived_expressions(pack))
+    assert Period(rule_.id, "record_date", dt.date(2015, 3, 10), ((5, "years"), (18, "months")),
+                  dt.date(2021, 9, 10)) in found  # fmt: skip
+    assert max(p.end for p in found) == decision.date  # the latest period ends on the day the engine decides
+
+
+def test_a_derived_value_that_names_itself_is_not_followed_twice() -> None:
+    looping = {"completion_date": ast.parse("latest(completion_date, add_years(record_date, 2))", mode="eval").body}
+    found = waiting_periods(rule("latest(record_date, completion_date)"), ENV, {}, looping)
+    assert [p.lengths for p in found] == [((2, "years"),)]
