@@ -52,6 +52,7 @@ class Action(StrEnum):
     VIEW_REFERRED_COMPLAINTS = "view_referred_complaints"  # the higher authority's inbox and complaint files
     DECIDE_COMPLAINT = "decide_complaint"  # the higher authority's reconsideration (复议) of a referred complaint
     REQUEST_REPRESENTATION = "request_representation"  # a guardian or counsel asks to be linked to a person
+    CORRECT_RECORD = "correct_record"  # a clerk puts the facts they confirmed (a reader proposal) in a record
 
 
 #: Actions that show the content of a record (or of every record of a person). The administrator never gets one.
@@ -66,6 +67,7 @@ RECORD_READING: frozenset[Action] = frozenset(
         Action.REVIEW_OBJECTION,
         Action.READ_OWN_RECORDS,
         Action.SEE_OWN_ACCESS_HISTORY,
+        Action.CORRECT_RECORD,
     }
 )
 

@@ -22,7 +22,7 @@ from sealkeeper.adapters.bundle_files import Item, read_bundles
 from sealkeeper.config import Settings
 from sealkeeper.errors import ImportRejectedError, PackError
 from sealkeeper.model.record import Bundle
-from sealkeeper.services import evaluation
+from sealkeeper.services import evaluation, record_categories
 from sealkeeper.services.import_plan import Plan, Planner
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import open_protector
@@ -80,22 +80,35 @@ def _check(items: list[Item], source: str, as_of: dt.date) -> list[tuple[int | N
     return problems
 
 
-def _decision_rows(plan: Plan, as_of: dt.date) -> list[dict[str, Any]]:
+def plan_decisions(plan: Plan, as_of: dt.date) -> list[dict[str, Any]]:
+    """The stored decision of every record of the plan's bundles on ``as_of`` (also for ``reader_apply``)."""
     rows: list[dict[str, Any]] = []
     by_jurisdiction: dict[str, list[Bundle]] = {}
     for bundle in plan.to_decide:
         by_jurisdiction.setdefault(bundle.jurisdiction, []).append(bundle)
+    chapter_of = record_categories.chapter_reader()  # each record's offence category, for the statistics
     for jurisdiction, group in sorted(by_jurisdiction.items()):
         pack = evaluation.pack_for(jurisdiction)
         frame = evaluation.scan(group, pack, as_of, time.perf_counter).decisions
         pack_id, pack_version = pack.ref.id, pack.ref.version
+        by_id = {bundle.id: bundle for bundle in group}
         for bid, rid, status, date, rule in frame.select("pid", "rid", "status", "date", "rule").iter_rows():
             rows.append({
                 "bundle_id": bid, "record_id": rid, "as_of": as_of, "status": status, "date": date, "rule": rule,
                 "pack_id": pack_id, "pack_version": pack_version,
                 "input_hash": decision_input_hash(plan.facts_sha[bid], rid, pack_id, pack_version, as_of),
+                "category": record_categories.of_bundle(by_id[bid], rid, chapter_of),
             })  # fmt: skip
     return rows
+
+
+def decision_events(rows: list[dict[str, Any]], tokens: dict[str, str], as_of: dt.date) -> list[dict[str, Any]]:
+    """The ledger's ``decision`` event of each stored decision (``tokens``: bundle id -> subject token)."""
+    return [{"type": "decision", "subject": tokens[r["bundle_id"]], "case_number": r["bundle_id"],
+             "record": r["record_id"], "as_of": as_of.isoformat(), "status": r["status"],
+             "date": r["date"].isoformat() if r["date"] else None, "rule": r["rule"],
+             "pack": f'{r["pack_id"]} {r["pack_version"]}', "input_hash": r["input_hash"]}
+            for r in rows]  # fmt: skip
 
 
 @contextmanager
@@ -148,7 +161,7 @@ def _import(
         if not plan.to_decide:
             return ImportReport(source, len(items), 0, plan.unchanged, 0, already_imported=True)
         progress("deciding")
-        decision_rows = _decision_rows(plan, as_of)
+        decision_rows = plan_decisions(plan, as_of)
         progress("writing")
         import_id = repo.add_import(conn, file_digest, today, len(items), len(plan.to_decide))
         repo.insert_many(conn, subjects, plan.subjects)
@@ -164,11 +177,7 @@ def _import(
         events: list[dict[str, Any]] = [
             {"type": "import", "at": today.isoformat(), "as_of": as_of.isoformat(), "digest": file_digest,
              "bundles": len(items), "written": len(plan.to_decide), "new_subjects": len(plan.subjects)},
-            *({"type": "decision", "subject": tokens[r["bundle_id"]], "case_number": r["bundle_id"],
-               "record": r["record_id"], "as_of": as_of.isoformat(), "status": r["status"],
-               "date": r["date"].isoformat() if r["date"] else None, "rule": r["rule"],
-               "pack": f'{r["pack_id"]} {r["pack_version"]}', "input_hash": r["input_hash"]}
-              for r in decision_rows),
+            *decision_events(decision_rows, tokens, as_of),
         ]  # fmt: skip
         open_ledger(settings).append_many(conn, events)  # same transaction: no decision without its entry
     statuses = dict(Counter(r["status"] for r in decision_rows))

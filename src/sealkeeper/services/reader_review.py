@@ -1,39 +1,45 @@
 """The reader's proposal for the record of a sealing case, as the clerk's case page shows it, and the clerk's
-confirmation or rejection of it.
+review of it, fact by fact.
 
 A proposal is the record's content: it is shown only when the policy lets the account read the record
-(``read_record``; a sealed record is not shown), and that decision is logged like every other. Each field
-is set beside what the stored record says, so the clerk sees where they agree. Confirming or rejecting
-changes only the proposal's state (logged in the ledger); the rules engine reads the stored record, never a
-proposal, so a fact enters a decision only once a person has put it in the record (import or correction).
+(``read_record``; a sealed record is not shown), and that decision is logged like every other. Each fact is set
+beside what the stored record says, so the clerk sees where they agree. The clerk confirms, corrects or rejects
+each fact (``reader.review``; ``correct_record`` in the policy), each review logged in the ledger with a keyed
+digest of the value, never the value. Applying the reviewed proposal puts the confirmed and corrected facts in
+the record as a new version of its bundle, decided again (``reader_apply``); the rules engine reads the stored
+record, never a proposal, so a rejected or unreviewed fact never reaches a decision.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from sealkeeper.access import AccessRequest, Account, Action, Context
 from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError
-from sealkeeper.reader.extract import age_on
-from sealkeeper.rules.cn_statute import StatuteParseError, parse_criminal_law_citation
+from sealkeeper.formats.canonical import canonical
+from sealkeeper.reader import review as fact_review
+from sealkeeper.reader.facts import FIELDS
 from sealkeeper.services import sealed_records
 from sealkeeper.services.authorization import decide_and_log, refused
-from sealkeeper.services.ledger import open_ledger
-from sealkeeper.services.protection import open_protector
-from sealkeeper.services.store_access import open_store
+from sealkeeper.services.ledger import Ledger, open_ledger
+from sealkeeper.services.protection import Protector, open_protector
+from sealkeeper.services.reader_apply import new_version
+from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.store import repository as repo
 from sealkeeper.store.database import transaction
 from sealkeeper.store.reader_tables import CONFIRMED, NEEDS_REVIEW, REJECTED, reader_proposals
 from sealkeeper.store.tables import bundles
 
-VERDICTS = {"confirm": CONFIRMED, "reject": REJECTED}
-ORDER = ("charge", "article", "sentence", "offence_date", "judgment_date", "birth_date", "juvenile")
+ORDER = FIELDS
 FIELD = "reader_proposal"
+WHOLE = ("confirm", "reject", "apply")  # the whole proposal at once (``decide``)
 
 
 def binding(bundle_id: str, record_id: str) -> str:
@@ -45,98 +51,167 @@ class ProposalError(SealkeeperError):
     """No proposal to act on, or one already decided."""
 
 
-def _recorded(facts: dict[str, Any], record: str) -> dict[str, Any]:
-    """What the stored record says for each proposed field (None where it says nothing)."""
-    own = sealed_records.record_facts(json.dumps(facts), record)
-    events = own["events"]
-    decided: dict[str, Any] = next((e for e in events if e.get("id") == record), {})
-    offence: dict[str, Any] = next((e for e in events if e.get("type") == "offense"), {})
-    named = offence.get("offense") or {}
-    sentence = {"event": decided.get("type"), "sentence": decided.get("sentence")}
-    birth, committed = own["person"].get("birth_date"), offence.get("date")
-    juvenile = None
-    if isinstance(birth, str) and isinstance(committed, str):
-        juvenile = age_on(dt.date.fromisoformat(birth), dt.date.fromisoformat(committed)) < 18
-    return {"charge": named.get("name"), "article": named.get("statute"), "sentence": sentence,
-            "offence_date": committed, "judgment_date": decided.get("date"), "birth_date": birth,
-            "juvenile": juvenile}  # fmt: skip
+@dataclass
+class _Open:
+    """A proposal opened in a transaction: its case, row, key and decrypted body."""
+
+    found: sealed_records.Target
+    row: Any
+    protector: Protector
+    dek: bytes
+    body: dict[str, Any]
+
+    @property
+    def reviews(self) -> dict[str, Any]:
+        return dict(self.body.get("review") or {})
+
+    def recorded(self, conn: Connection) -> dict[str, Any]:
+        facts = conn.execute(sa.select(bundles.c.facts).where(bundles.c.id == self.row.bundle_id)).scalar_one()
+        return fact_review.on_record(json.loads(facts), self.row.record_id)
+
+    def event(self, kind: str, actor: Account, at: dt.datetime, **more: Any) -> dict[str, Any]:
+        return {"type": kind, "subject": self.found.subject, "case_number": self.found.case_id,
+                "record": self.found.record, "account": actor.id, "model": f"reader v{self.row.model_version}",
+                "at": at.isoformat(), **more}  # fmt: skip
 
 
-def _same_article(proposed: str, recorded: str) -> bool:
-    """刑法第二百六十四条 and 刑法第264条 are the same article."""
-    try:
-        a, b = parse_criminal_law_citation(proposed), parse_criminal_law_citation(recorded)
-    except StatuteParseError:
-        return False
-    return a is not None and b is not None and a.key == b.key
+def _key(found: sealed_records.Target) -> Any:
+    return (reader_proposals.c.bundle_id == found.bundle) & (reader_proposals.c.record_id == found.record)
 
 
-def _agrees(name: str, proposed: Any, recorded: Any) -> bool | None:
-    if proposed is None or recorded is None:
+def _open(conn: Connection, case_id: str) -> tuple[sealed_records.Target, Any] | None:
+    found = sealed_records.target(conn, case_id)
+    if found is None:
         return None
-    if name == "charge":
-        return bool(proposed.get("name") == recorded)
-    if name == "article":
-        return _same_article(proposed, recorded)
-    if name == "sentence":
-        if proposed.get("event") != recorded.get("event"):
-            return False
-        return proposed.get("sentence") is None or proposed.get("sentence") == recorded.get("sentence")
-    return bool(proposed == recorded)
+    row = conn.execute(sa.select(reader_proposals).where(_key(found))).first()
+    return None if row is None else (found, row)
+
+
+def _unseal(conn: Connection, settings: Settings, found: sealed_records.Target, row: Any) -> _Open:
+    kek_id, blob = repo.wrapped_keys(conn, [row.token]).get(row.token, (None, None))
+    protector = open_protector(conn, settings)
+    dek = protector.data_key(row.token, kek_id, blob)
+    body = json.loads(protector.unseal(dek, binding(row.bundle_id, row.record_id), FIELD, row.version, row.body))
+    return _Open(found, row, protector, dek, body)
 
 
 def for_case(settings: Settings, actor: Account, case_id: str, at: dt.datetime) -> dict[str, Any] | None:
     """The proposal for the case's record, or None when there is none; ``{"shown": False}`` when the policy
     does not let ``actor`` read the record."""
     with transaction(open_store(settings)) as conn:
-        found = sealed_records.target(conn, case_id)
-        if found is None:
+        got = _open(conn, case_id)
+        if got is None:
             return None
-        key = (reader_proposals.c.bundle_id == found.bundle) & (reader_proposals.c.record_id == found.record)
-        row = conn.execute(sa.select(reader_proposals).where(key)).first()
-        if row is None:
-            return None
+        found, row = got
         request = AccessRequest(actor, Action.READ_RECORD, found.resource(), Context(at, case_number=case_id))
         if not decide_and_log(conn, open_ledger(settings), request).allowed:
             return {"shown": False}
-        kek_id, blob = repo.wrapped_keys(conn, [row.token]).get(row.token, (None, None))
-        protector = open_protector(conn, settings)
-        dek = protector.data_key(row.token, kek_id, blob)
-        body = json.loads(protector.unseal(dek, binding(row.bundle_id, row.record_id), FIELD, row.version, row.body))
-        facts = conn.execute(sa.select(bundles.c.facts).where(bundles.c.id == row.bundle_id)).scalar_one()
-    recorded = _recorded(json.loads(facts), row.record_id)
-    fields = [{"name": name, **item, "recorded": recorded.get(name),
-               "agrees": _agrees(name, item["value"], recorded.get(name))}
-              for name in ORDER if (item := body["facts"].get(name)) is not None]  # fmt: skip
+        opened = _unseal(conn, settings, found, row)
+        recorded = opened.recorded(conn)
+    reviews, proposed = opened.reviews, opened.body["facts"]
+    fields = [{"name": name, **item, "recorded": recorded.get(name), "review": reviews.get(name),
+               "agrees": fact_review.agrees(name, item["value"], recorded.get(name))}
+              for name in ORDER if (item := proposed.get(name)) is not None]  # fmt: skip
     return {"shown": True, "state": row.state, "model_version": row.model_version, "fields": fields,
+            "outstanding": fact_review.outstanding(proposed, reviews), "applied": opened.body.get("applied"),
             "proposed_on": row.proposed_on.isoformat(), "decided_by": row.decided_by,
             "decided_on": row.decided_on.isoformat() if row.decided_on else None}  # fmt: skip
 
 
-def decide(settings: Settings, actor: Account, case_id: str, verdict: str, at: dt.datetime) -> str:
-    """The clerk confirms or rejects the proposal for the case's record; returns the new state."""
-    if verdict not in VERDICTS:
-        raise ProposalError(f"verdict: {verdict!r} is not confirm or reject")
-    with transaction(open_store(settings)) as conn:
-        found = sealed_records.target(conn, case_id)
-        if found is None:
+def _pending(conn: Connection, settings: Settings, ledger: Ledger, actor: Account, case_id: str, *,
+             at: dt.datetime) -> tuple[_Open | None, Any]:  # fmt: skip
+    """The proposal still awaiting review, opened, and the policy's decision on ``correct_record`` (logged)."""
+    writer_lock(conn)
+    got = _open(conn, case_id)
+    if got is None:
+        if sealed_records.target(conn, case_id) is None:
             raise ProposalError(f"case_id: no sealing case {case_id}")
-        key = (reader_proposals.c.bundle_id == found.bundle) & (reader_proposals.c.record_id == found.record)
-        row = conn.execute(sa.select(reader_proposals.c.state, reader_proposals.c.model_version).where(key)).first()
-        if row is None:
-            raise ProposalError(f"case_id: no proposal for the record of {case_id}")
-        request = AccessRequest(actor, Action.READ_RECORD, found.resource(), Context(at, case_number=case_id))
-        ledger = open_ledger(settings)
-        decision = decide_and_log(conn, ledger, request)
-        if decision.allowed:
-            if row.state != NEEDS_REVIEW:
-                raise ProposalError(f"proposal: already {row.state}")
-            state = VERDICTS[verdict]
-            conn.execute(reader_proposals.update().where(key)
-                         .values(state=state, decided_by=actor.id, decided_on=at.date()))  # fmt: skip
-            ledger.append(conn, {"type": f"reader.{state}", "subject": found.subject, "case_number": case_id,
-                                 "record": found.record, "account": actor.id,
-                                 "model": f"reader v{row.model_version}", "at": at.isoformat()})  # fmt: skip
+        raise ProposalError(f"case_id: no proposal for the record of {case_id}")
+    found, row = got
+    request = AccessRequest(actor, Action.CORRECT_RECORD, found.resource(), Context(at, case_number=case_id))
+    decision = decide_and_log(conn, ledger, request)
     if not decision.allowed:
+        return None, decision
+    if row.state != NEEDS_REVIEW:
+        raise ProposalError(f"proposal: already {row.state}")
+    return _unseal(conn, settings, found, row), decision
+
+
+def _store(conn: Connection, opened: _Open, **values: Any) -> None:
+    """The body sealed again under the next version (the ciphertext is bound to it), with ``values``."""
+    row, version = opened.row, opened.row.version + 1
+    sealed = opened.protector.seal(opened.dek, binding(row.bundle_id, row.record_id), FIELD, version,
+                                   json.dumps(opened.body, ensure_ascii=False, sort_keys=True))  # fmt: skip
+    conn.execute(reader_proposals.update().where(_key(opened.found)).values(version=version, body=sealed, **values))
+
+
+def _review(conn: Connection, ledger: Ledger, opened: _Open, actor: Account, *, fact: str, verdict: str,
+            value: Any, at: dt.datetime) -> dict[str, Any]:  # fmt: skip
+    taken = fact_review.review(opened.body["facts"], opened.recorded(conn), fact, verdict, value)
+    reviews = opened.reviews
+    entry: dict[str, Any] = {**taken, "by": actor.id, "on": at.date().isoformat()}
+    opened.body["review"] = {**reviews, fact: entry}
+    digest = None if taken["value"] is None else opened.protector.keyed_digest(canonical({"v": taken["value"]}))
+    ledger.append(conn, opened.event("reader.fact_reviewed", actor, at, fact=fact, verdict=taken["verdict"],
+                                     value_digest=digest))  # fmt: skip
+    return entry
+
+
+def review_fact(settings: Settings, actor: Account, case_id: str, *, fact: str, verdict: str, value: Any = None,
+                at: dt.datetime) -> dict[str, Any]:  # fmt: skip
+    """The clerk confirms, corrects (``value``) or rejects one fact; a later review of the same fact replaces
+    it until the proposal is applied. Returns the review."""
+    ledger = open_ledger(settings)
+    with transaction(open_store(settings)) as conn:
+        opened, decision = _pending(conn, settings, ledger, actor, case_id, at=at)
+        if opened is not None:
+            taken = _review(conn, ledger, opened, actor, fact=fact, verdict=verdict, value=value, at=at)
+            _store(conn, opened)
+    if opened is None:
         raise refused(decision)
-    return state
+    return taken
+
+
+def _apply(conn: Connection, ledger: Ledger, opened: _Open, actor: Account, at: dt.datetime) -> dict[str, Any]:
+    if left := fact_review.outstanding(opened.body["facts"], opened.reviews):
+        raise ProposalError(f"proposal: facts still to review: {', '.join(left)}")
+    accepted = fact_review.accepted(opened.reviews)
+    rejected = sorted(set(opened.reviews) - set(accepted))
+    state, version = REJECTED, None
+    changed: tuple[str, ...] = ()
+    if accepted:
+        version, changed = new_version(conn, ledger, opened.protector, bundle_id=opened.row.bundle_id,
+                                       record=opened.row.record_id, accepted=accepted, day=at.date())  # fmt: skip
+        state = CONFIRMED
+    opened.body["applied"] = {"bundle_version": version, "changed": list(changed)}
+    _store(conn, opened, state=state, decided_by=actor.id, decided_on=at.date())
+    ledger.append(conn, opened.event(f"reader.{state}", actor, at, facts=sorted(accepted), rejected=rejected,
+                                     changed=list(changed), bundle_version=version))  # fmt: skip
+    return {"state": state, "bundle_version": version, "changed": list(changed)}
+
+
+def apply(settings: Settings, actor: Account, case_id: str, at: dt.datetime) -> dict[str, Any]:
+    """Put the confirmed and corrected facts in the record (a new bundle version, decided again) once every
+    proposed fact is reviewed; a proposal whose facts were all rejected changes nothing and ends rejected."""
+    return decide(settings, actor, case_id, "apply", at)
+
+
+def decide(settings: Settings, actor: Account, case_id: str, verdict: str, at: dt.datetime) -> dict[str, Any]:
+    """The whole proposal at once: ``reject`` every fact, ``confirm`` every fact not yet reviewed (refused for
+    one that contradicts the record), or ``apply`` the reviews taken; then apply. Returns the outcome."""
+    if verdict not in WHOLE:
+        raise ProposalError(f"verdict: {verdict!r} is not one of {', '.join(WHOLE)}")
+    ledger = open_ledger(settings)
+    with transaction(open_store(settings)) as conn:
+        opened, decision = _pending(conn, settings, ledger, actor, case_id, at=at)
+        if opened is not None:
+            if verdict == "reject":
+                for fact in (n for n in ORDER if n in opened.body["facts"]):
+                    _review(conn, ledger, opened, actor, fact=fact, verdict=fact_review.REJECT, value=None, at=at)
+            elif verdict == "confirm":
+                for fact in fact_review.outstanding(opened.body["facts"], opened.reviews):
+                    _review(conn, ledger, opened, actor, fact=fact, verdict=fact_review.CONFIRM, value=None, at=at)
+            outcome = _apply(conn, ledger, opened, actor, at)
+    if opened is None:
+        raise refused(decision)
+    return outcome

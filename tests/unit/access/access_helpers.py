@@ -19,7 +19,7 @@ X = Action
 
 #: Least privilege, written independently of the policy data: each role and the only actions it may take.
 EXPECTED: dict[AccessRole, frozenset[Action]] = {
-    A.CLERK: frozenset({X.READ_RECORD, X.IMPORT_RECORDS, X.RUN_SEALING, X.VIEW_QUEUE, X.HANDLE_CASE}),
+    A.CLERK: frozenset({X.READ_RECORD, X.IMPORT_RECORDS, X.RUN_SEALING, X.VIEW_QUEUE, X.HANDLE_CASE, X.CORRECT_RECORD}),
     A.APPROVER: frozenset({X.READ_RECORD, X.DECIDE_APPLICATION, X.APPROVE_ACCESS, X.VIEW_QUEUE, X.HANDLE_CASE}),
     A.REVIEWER: frozenset({X.READ_RECORD, X.REVIEW_OBJECTION, X.VIEW_QUEUE, X.HANDLE_CASE}),
     A.JUDICIAL: frozenset({X.READ_RECORD, X.READ_SEALED_RECORD, X.REQUEST_UNSEALING}),
