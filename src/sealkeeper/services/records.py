@@ -72,7 +72,9 @@ def migrate_home(settings: Settings) -> tuple[str | None, str]:
         before = current_revision(engine)
         if before is None:
             raise StoreError("the database is not initialised: run `sealkeeper init`")
-        migrate(engine)
+        from sealkeeper.services import record_categories  # noqa: PLC0415 - the rule packs only for `migrate`
+
+        migrate(engine, then=record_categories.fill_missing)
         after = current_revision(engine) or ""
         if after != before:
             with transaction(engine) as conn:

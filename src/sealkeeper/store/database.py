@@ -7,7 +7,7 @@ Third-party database errors are wrapped into StoreError here, with no SQL parame
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
@@ -77,11 +77,14 @@ def head_revision() -> str:
     return head
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision (idempotent)."""
+def migrate(engine: Engine, then: Callable[[Connection], object] | None = None) -> None:
+    """Bring the schema to the newest revision (idempotent). ``then`` runs in the same transaction right after
+    (the data a migration cannot fill because it needs the rules), so a crash leaves neither done."""
     try:
         with engine.begin() as connection:
             command.upgrade(_alembic_config(connection), "head")
+            if then is not None:
+                then(connection)
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"migration failed ({type(exc).__name__}); the database was left as it was") from None
 

@@ -11,7 +11,8 @@ What a dump of these tables shows (shared/DESIGN.md, "Data protection"):
   a backup restores only into the home whose key table it was taken from.
 - ``bundles``: the legal facts (the bundle without identity and notes) under the token, and the narrative
   (the notes) encrypted under the person's key.
-- ``decisions``: one per record, with the pack version and a hash of the decision's inputs.
+- ``decisions``: one per record, with the pack version and a hash of the decision's inputs, and the record's
+  offence category (a Criminal Law chapter: coarser than the statute the facts already show).
 - ``imports``: one row per imported file, for idempotency and for the report.
 """
 
@@ -110,7 +111,13 @@ decisions = Table(
     Column("pack_id", String(16), nullable=False),
     Column("pack_version", String(32), nullable=False),
     Column("input_hash", String(64), nullable=False),
+    # the record's offence category, a fixed vocabulary (services.record_categories says why it may be clear);
+    # NULL only between migration 0008 and the fill that `sealkeeper migrate` runs with it
+    Column("category", String(32), nullable=True),
 )
-# The statistics' counting runs on these alone, never on the bundles' wide rows (migration 0007).
+# The statistics' counting runs on these alone, never on the bundles' wide rows (migrations 0007 and 0008).
 Index("ix_bundles_stats", bundles.c.token, bundles.c.id, bundles.c.jurisdiction)
-Index("ix_decisions_stats", decisions.c.bundle_id, decisions.c.record_id, decisions.c.status, decisions.c.date)
+Index(
+    "ix_decisions_stats",
+    decisions.c.bundle_id, decisions.c.record_id, decisions.c.status, decisions.c.date, decisions.c.category,
+)  # fmt: skip
