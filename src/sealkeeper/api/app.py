@@ -20,6 +20,7 @@ from sealkeeper.api import (
     routes_documents,
     routes_ledger,
     routes_procedures,
+    routes_proposals,
     routes_stats,
 )
 from sealkeeper.config import Settings, load_settings
@@ -41,7 +42,8 @@ def create_app(settings: Settings, clock: Callable[[], dt.datetime] = utc_now) -
     errors.install(app)
     app.include_router(routes_ledger.health)
     for router in (routes_auth.router, routes_cases.router, routes_ledger.router, routes_procedures.router,
-                   routes_access.router, routes_documents.router, routes_stats.router):  # fmt: skip
+                   routes_access.router, routes_documents.router, routes_stats.router,
+                   routes_proposals.router):  # fmt: skip
         app.include_router(router, prefix="/api/v1")
     web.install(app)  # the pages (issue 7), on the same services and policy
     return app

@@ -180,3 +180,30 @@ def outstanding(proposed: Mapping[str, Any], reviews: Mapping[str, Any]) -> list
 def accepted(reviews: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
     """The value of every confirmed or corrected fact; rejected facts are not there."""
     return {n: r["value"] for n, r in reviews.items() if r.get("verdict") in (CONFIRM, CORRECT)}
+
+
+def _whole(fact: str, field: str, text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit():
+        raise ReviewError(fact, f"{field} must be a whole number from 0")
+    return int(text)
+
+
+def from_form(name: str, form: Mapping[str, str]) -> Any:
+    """A correction as a web form sends it (text fields) in the typed form ``normalise`` reads: ``value`` for
+    most facts ("true"/"false" for juvenile); ``kind``, ``months``, ``probation_months`` and ``amount`` for the
+    sentence (kind ``non_prosecution`` for a decision not to prosecute; a probation term makes it suspended)."""
+    if name == "juvenile":
+        return {"true": True, "false": False}.get(form.get("value", ""), form.get("value"))
+    if name != "sentence":
+        return form.get("value", "").strip()
+    kind = form.get("kind", "")
+    if kind == "non_prosecution":
+        return {"event": "non_prosecution", "sentence": None}
+    numbers = {f: _whole(name, f, form.get(f, "")) for f in ("months", "probation_months", "amount")}
+    sentence: dict[str, Any] = {"kind": kind, **{f: n for f, n in numbers.items() if n is not None}}
+    if numbers["probation_months"] is not None:
+        sentence["suspended"] = True
+    return {"event": "conviction", "sentence": sentence}

@@ -37,6 +37,10 @@ from sealkeeper.store.database import transaction
 from sealkeeper.store.reader_tables import CONFIRMED, NEEDS_REVIEW, REJECTED, reader_proposals
 from sealkeeper.store.tables import bundles
 
+__all__ = ["ProposalError", "ReviewError", "apply", "decide", "for_case", "review_fact", "value_from_form"]
+
+ReviewError = fact_review.ReviewError
+value_from_form = fact_review.from_form
 ORDER = FIELDS
 FIELD = "reader_proposal"
 WHOLE = ("confirm", "reject", "apply")  # the whole proposal at once (``decide``)

@@ -9,21 +9,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 import sqlalchemy as sa
-from conftest import person_bundle, write_jsonl
-from reader_setup import train_small, write_texts
+from reader_setup import JUVENILE_BIRTH, case_with_proposal, juvenile_judgment
 
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.config import Settings
-from sealkeeper.reader.charges import BY_CODE
-from sealkeeper.reader.corpus import Sentence
-from sealkeeper.reader.render import Style, render_document
 from sealkeeper.reader.review import ReviewError
-from sealkeeper.services import reader_models, reader_proposals, reader_review, sealing_runs
-from sealkeeper.services.importing import import_file
+from sealkeeper.services import reader_review, sealing_runs
 from sealkeeper.services.reader_review import ProposalError
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.ledger_tables import ledger_entries
@@ -34,31 +28,10 @@ from sealkeeper.store.tables import bundles, decisions
 NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 LATER = NOW + dt.timedelta(days=1)
 CLERK = Account("acct-clerk", frozenset({AccessRole.CLERK}), "", frozenset({"CN"}))
-JUVENILE_BIRTH = "2003-03-01"  # 16 on the offence day, 2020-01-10
-
-
-def _juvenile_judgment() -> str:
-    """The judgment of ``person_bundle``'s theft, for a person born in 2003 (the record says 1990)."""
-    rng = np.random.default_rng(3)
-    return render_document(rng, Style.draw(rng), agency=0, charge=BY_CODE["theft"], sentence=Sentence("detention", 3),
-                           offence=dt.date(2020, 1, 10), decided=dt.date(2020, 5, 1),
-                           birth=dt.date.fromisoformat(JUVENILE_BIRTH), juvenile=True)  # fmt: skip
 
 
 def _setup(home: Settings, tmp_path: Path, *, with_id_number: bool = False) -> str:
-    """A stored adult theft record with its sealing case, and the reader's proposal for it; the case id."""
-    version = train_small(home)
-    bundle = person_bundle(1)
-    if not with_id_number:
-        del bundle["person"]["id_number"]
-    import_file(home, write_jsonl(tmp_path / "b.jsonl", [bundle]), NOW.date(), NOW.date())
-    sealing_runs.run(home, NOW.date(), NOW)
-    texts = write_texts(tmp_path / "t.jsonl", [{"bundle": "IT-0001", "text": _juvenile_judgment()}])
-    model, _ = reader_models.load(home, version)
-    reader_proposals.attach(home, texts, reader_proposals.read_texts(texts), model=model, model_version=version,
-                            today=NOW.date())  # fmt: skip
-    with open_store(home).connect() as conn:
-        return str(conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure == "sealing")).scalar_one())
+    return case_with_proposal(home, tmp_path, juvenile_judgment(), NOW, with_id_number=with_id_number)
 
 
 def _stored(home: Settings) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from sealkeeper.reader.review import (
     REJECT,
     ReviewError,
     accepted,
+    from_form,
     normalise,
     on_record,
     outstanding,
@@ -149,3 +150,28 @@ def test_outstanding_are_the_proposed_facts_nobody_reviewed() -> None:
     assert outstanding(partial, {}) == [n for n in FIELDS if n != "birth_date"]
     reviews = {n: review(partial, RECORDED, n, REJECT) for n in FIELDS if n != "juvenile"}
     assert outstanding(partial, reviews) == ["juvenile"]
+
+
+@given(VALUE_OF["sentence"])
+def test_a_sentence_typed_in_the_form_reads_as_the_same_correction(value: dict[str, Any]) -> None:
+    form = {"kind": "non_prosecution"}
+    if value["event"] == "conviction":
+        s = value["sentence"]
+        form = {"kind": s["kind"], **{f: str(s[f]) for f in ("months", "probation_months", "amount") if f in s}}
+    assert normalise("sentence", from_form("sentence", form)) == normalise("sentence", value)
+
+
+@pytest.mark.parametrize(
+    ("name", "form", "value"),
+    [("juvenile", {"value": "true"}, True), ("juvenile", {"value": "false"}, False),
+     ("birth_date", {"value": " 2003-03-01 "}, "2003-03-01"), ("article", {"value": "刑法第264条"}, "刑法第264条")],
+)  # fmt: skip
+def test_form_fields_are_read_as_typed_values(name: str, form: dict[str, str], value: Any) -> None:
+    assert from_form(name, form) == value
+
+
+def test_a_number_that_is_not_one_is_refused_in_the_form() -> None:
+    with pytest.raises(ReviewError, match=r"^sentence: months must be a whole number"):
+        from_form("sentence", {"kind": "fixed_term", "months": "十二"})
+    with pytest.raises(ReviewError, match=r"^juvenile: must be true or false"):
+        normalise("juvenile", from_form("juvenile", {"value": "maybe"}))
