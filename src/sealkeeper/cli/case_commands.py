@@ -41,7 +41,7 @@ def run_command(day: dt.date) -> None:
     print_run(run_sealing(day))
 
 
-def _acting_account() -> Account:
+def acting_account() -> Account:
     """The account a clerk's or a script's command acts as: the API token in SEALKEEPER_TOKEN."""
     import os  # noqa: PLC0415 - only the acting commands
 
@@ -79,9 +79,9 @@ def queue_command(referred: bool) -> None:
     from sealkeeper.services import casework, complaints  # noqa: PLC0415
 
     if referred:
-        _echo(complaints.referred_inbox(settings(), _acting_account(), now()))
+        _echo(complaints.referred_inbox(settings(), acting_account(), now()))
     else:
-        _echo(casework.work_queue(settings(), _acting_account(), now()))
+        _echo(casework.work_queue(settings(), acting_account(), now()))
 
 
 @click.group()
@@ -95,7 +95,7 @@ def case_show(case_id: str) -> None:
     from sealkeeper.services import casework  # noqa: PLC0415
 
     try:
-        _echo(casework.case_view(settings(), _acting_account(), case_id, now()))
+        _echo(casework.case_view(settings(), acting_account(), case_id, now()))
     except casework.CaseNotFoundError:
         raise click.BadParameter(f"no case {case_id}", param_hint="CASE_ID") from None
 
@@ -107,7 +107,7 @@ def case_open(procedure: str, text: str | None) -> None:
     """Open a procedure: application, objection, correction, deletion, complaint or unsealing."""
     from sealkeeper.services import procedure_service  # noqa: PLC0415
 
-    opened = procedure_service.open_case(settings(), _acting_account(), procedure, _body(text), now())
+    opened = procedure_service.open_case(settings(), acting_account(), procedure, _body(text), now())
     _echo(procedure_service.view(opened))
 
 
@@ -119,5 +119,5 @@ def case_step(case_id: str, command: str, text: str | None) -> None:
     """Take a step in a case: ReviewMaterials, Decide, Vote, SendNotice, Withdraw, Escalate…"""
     from sealkeeper.services import procedure_service  # noqa: PLC0415
 
-    moved = procedure_service.take_step(settings(), _acting_account(), case_id, command, _body(text), at=now())
+    moved = procedure_service.take_step(settings(), acting_account(), case_id, command, _body(text), at=now())
     _echo(procedure_service.view(moved))

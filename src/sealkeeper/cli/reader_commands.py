@@ -1,4 +1,5 @@
-"""`sealkeeper reader …`: train the judgment reader on the synthetic corpus, list and show saved versions."""
+"""`sealkeeper reader …`: train the judgment reader on the synthetic corpus, list and show saved versions, attach
+its proposals to stored records, and review them fact by fact (``review``, ``apply``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from sealkeeper.cli.context import settings, today
+from sealkeeper.cli.context import now, settings, today
+from sealkeeper.reader.facts import FIELDS
 from sealkeeper.services import reader_models, reader_proposals
 
 
@@ -92,3 +94,54 @@ def propose_command(texts: Path, version: str | None) -> None:
     """Attach the reader's proposals for judgment TEXTS (JSON Lines: bundle, record, text) to stored records,
     for a clerk to confirm on the case page."""
     prepare_proposals(texts, version)()
+
+
+def _echo(value: object) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _value(text: str) -> object:
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # a bare date or name: the text itself
+
+
+@reader.command("review")
+@click.argument("case_id")
+@click.option("--fact", type=click.Choice(FIELDS), help="the fact to review (without it: show the proposal)")
+@click.option("--confirm", "verdict", flag_value="confirm", help="confirm the proposed value")
+@click.option("--reject", "verdict", flag_value="reject", help="reject the fact: it never reaches the record")
+@click.option("--correct", "value", metavar="VALUE",
+              help='the corrected value: 2003-03-01, true, or JSON such as {"event": "conviction", "sentence": '
+                   '{"kind": "fixed_term", "months": 6}}')  # fmt: skip
+def review_command(case_id: str, fact: str | None, verdict: str | None, value: str | None) -> None:
+    """The reader's proposal for the record of sealing case CASE_ID, or the review of one of its facts, as the
+    account of SEALKEEPER_TOKEN (the same service and policy as the case page)."""
+    from sealkeeper.cli.case_commands import acting_account  # noqa: PLC0415 - tokens only if asked
+    from sealkeeper.services import reader_review  # noqa: PLC0415
+
+    actor = acting_account()
+    if fact is None:
+        if verdict or value is not None:
+            raise click.UsageError("name the fact to review with --fact")
+        _echo(reader_review.for_case(settings(), actor, case_id, now()))
+        return
+    if (verdict is None) == (value is None):
+        raise click.UsageError("give one of --confirm, --reject or --correct VALUE")
+    taken = "correct" if value is not None else str(verdict)
+    chosen = _value(value) if value is not None else None
+    _echo(reader_review.review_fact(settings(), actor, case_id, fact=fact, verdict=taken, value=chosen, at=now()))
+
+
+@reader.command("apply")
+@click.argument("case_id")
+@click.option("--confirm-rest", "verdict", flag_value="confirm", help="confirm every fact not yet reviewed first")
+@click.option("--reject-all", "verdict", flag_value="reject", help="reject every fact: the record stays as it is")
+def apply_command(case_id: str, verdict: str | None) -> None:
+    """Put the confirmed and corrected facts of CASE_ID's proposal in the record (a new version of its bundle,
+    decided again; the next sealing run acts on the decision), once every proposed fact is reviewed."""
+    from sealkeeper.cli.case_commands import acting_account  # noqa: PLC0415 - tokens only if asked
+    from sealkeeper.services import reader_review  # noqa: PLC0415
+
+    _echo(reader_review.decide(settings(), acting_account(), case_id, verdict or "apply", now()))
