@@ -160,7 +160,7 @@ def test_the_whole_journey_in_the_browser(server: tuple[str, Accounts]) -> None:
         auditor.get_by_role("button", name="搜索").click()
         assert auditor.locator("tbody tr").count() >= 1
         auditor.get_by_role("button", name="核验全部账本").click()
-        assert "all verify" in auditor.get_by_role("status").inner_text()
+        assert "全部核验通过" in auditor.get_by_role("status").inner_text()  # the figures, in Chinese
         shoot(auditor, "17-auditor-verified")
 
 

@@ -127,7 +127,9 @@ def make_grant(  # noqa: PLR0917 - the fields of Grant, in its order
     (``GrantError``) for a purpose or a notice-delay reason not on the policy's closed lists."""
     policy = policy or load_policy()
     if approver == requester:
-        raise SelfApprovalError(f"account {approver} may not approve its own request")
+        raise SelfApprovalError(f"account {approver} may not approve its own request").coded(
+            "self_approval", account=approver
+        )
     if purpose not in policy.judicial_purposes:
         raise GrantError(f"purpose is not one of {sorted(policy.judicial_purposes)}")
     if notice_delay is not None and notice_delay.reason not in policy.delay_reasons:

@@ -79,7 +79,9 @@ class Grant:
         if not (self.record and self.requester and self.approver):
             raise GrantError("a grant names a record, a requester and an approver")
         if self.approver == self.requester:
-            raise SelfApprovalError(f"account {self.approver} may not approve its own request")
+            raise SelfApprovalError(f"account {self.approver} may not approve its own request").coded(
+                "self_approval", account=self.approver
+            )
         if not self.case_number:
             raise GrantError("a grant names the requester's case number")
         _require_aware(self.valid_from, "valid_from")

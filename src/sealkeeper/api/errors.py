@@ -57,7 +57,10 @@ def _answer(status: int, message: str, **extra: object) -> JSONResponse:
 
 
 async def on_sealkeeper_error(_request: Request, exc: Exception) -> JSONResponse:
-    return _answer(status_of(exc), str(exc))
+    """The English message, and the refusal's stable code and values when it has them (what pages translate)."""
+    assert isinstance(exc, SealkeeperError)  # noqa: S101 - registered for this type only
+    coded = {"code": exc.code, "params": dict(exc.params)} if exc.code else {}
+    return _answer(status_of(exc), str(exc), **coded)
 
 
 async def on_validation_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -30,6 +30,7 @@ class NotAllowedError(AuthError):
         self.action = action
         self.rules = rules
         super().__init__(f"account {account} may not {action.replace('_', ' ')} ({', '.join(rules)})")
+        self.coded("not_allowed", account=account, action=action, rules=", ".join(rules))
 
 
 class UnknownAccountError(AuthError):

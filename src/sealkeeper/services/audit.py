@@ -61,11 +61,17 @@ def _match(event: dict[str, Any], account: str, purpose: str) -> dict[str, Any] 
                                                                                     "purpose")}}  # fmt: skip
 
 
+#: What a verification that found nothing wrong says (code ``ledger_verified``: the pages translate it).
+VERIFIED = "{entries} entries, {checkpoints} checkpoints: all verify"
+
+
 def verify(settings: Settings, actor: Account, at: dt.datetime) -> dict[str, Any]:
     """``sealkeeper ledger verify`` for an auditor: ok and the figures, or the first bad entry named."""
     require(settings, actor, Action.VERIFY_LEDGER, at)
     try:
         result = ledger_queries.verify(settings)
     except SealkeeperError as exc:
-        return {"ok": False, "message": str(exc)}
-    return {"ok": True, "message": f"{result['entries']} entries, {result['checkpoints']} checkpoints: all verify"}
+        return {"ok": False, "message": str(exc), "code": exc.code, "params": dict(exc.params)}
+    figures = {"entries": result["entries"], "checkpoints": result["checkpoints"]}
+    message = VERIFIED.format(**figures)
+    return {"ok": True, "message": message, "code": "ledger_verified", "params": figures}

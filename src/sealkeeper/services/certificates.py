@@ -54,6 +54,7 @@ from sealkeeper.services import signed_documents as sd
 from sealkeeper.services.authorization import decision_event, refused
 from sealkeeper.services.group_commit import group_commit
 from sealkeeper.services.protection import Protector, open_protector
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.services.signed_documents import DocumentNotFoundError, IssuedDocument
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import document_repository as docs
@@ -73,17 +74,17 @@ class SubjectNotFoundError(DocumentNotFoundError):
 def _find(conn: Connection, protector: Protector, id_number: str | None, subject: str | None) -> str:
     if subject:
         if not TOKEN.fullmatch(subject) or repo.subject(conn, subject) is None:
-            raise SubjectNotFoundError("subject: no person with this subject token")
+            raise SubjectNotFoundError.of(ServiceRefusal.UNKNOWN_SUBJECT_GIVEN)
         return subject
     if not id_number:
-        raise CertificateError("id_number: give the person's ID number or their subject token")
+        raise CertificateError.of(ServiceRefusal.ID_NUMBER_MISSING)
     try:
         wanted = check_id_number(None, id_number, None)
     except BundleFormatError as exc:  # names the rule broken, never the value
-        raise CertificateError(f"id_number: {exc.message}") from None
+        raise CertificateError.of(ServiceRefusal.INVALID_ID_NUMBER, problem=exc.message) from None
     found = repo.subjects_by_index(conn, [protector.blind_index(wanted)])
     if not found:
-        raise SubjectNotFoundError("id_number: no person with this ID number is in the store")
+        raise SubjectNotFoundError.of(ServiceRefusal.NO_ID_NUMBER)
     return next(iter(found.values()))
 
 
@@ -156,7 +157,7 @@ def issue_certificate(
     and the write gets no document: the decision is logged with a ``certificate.blocked`` entry instead."""
     rules = certificate_rules(pack)
     if purpose not in rules.purposes:
-        raise CertificateError(f"purpose: not one of {sorted(rules.purposes)}")
+        raise CertificateError.of(ServiceRefusal.UNKNOWN_PURPOSE, purposes=sorted(rules.purposes))
     problem: CertificateError | SubjectNotFoundError | None = None
     person: tuple[sd.Sealer, str] | None = None
     with reading(open_store(settings)) as conn:

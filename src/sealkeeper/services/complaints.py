@@ -21,6 +21,7 @@ from sealkeeper.procedures.complaint import ComplaintCase, ComplaintState
 from sealkeeper.procedures.deadlines import queue as deadline_queue
 from sealkeeper.services.authorization import require
 from sealkeeper.services.procedure_catalogue import CaseNotFoundError, stored_view
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
 from sealkeeper.store.database import transaction
@@ -52,7 +53,7 @@ def complaint_file(settings: Settings, actor: Account, case_id: str, at: dt.date
         row = repo.get_cases(conn, [case_id]).get(case_id)
         complaint = None if row is None or row.procedure != "complaint" else case_codec.decode(row.procedure, row.body)
         if row is None or not isinstance(complaint, ComplaintCase) or complaint.referred_because is None:
-            raise CaseNotFoundError(f"case_id: no complaint {case_id} was referred to the higher authority")
+            raise CaseNotFoundError.of(ServiceRefusal.NO_REFERRED_COMPLAINT, case_id=case_id)
         concerned = repo.get_cases(conn, [complaint.concerning]).get(complaint.concerning)
     view = stored_view(row.procedure, row.body)
     view["concerning_case"] = None if concerned is None else stored_view(concerned.procedure, concerned.body)

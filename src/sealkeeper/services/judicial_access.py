@@ -45,6 +45,7 @@ from sealkeeper.config import Settings
 from sealkeeper.errors import SealkeeperError, StoreError
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import open_ledger
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.services.sealed_records import APPROVED, confirmed_cases, record_facts, target
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.account_repository import read_utc, utc
@@ -136,7 +137,7 @@ def request_access(  # noqa: PLR0917 - who, what, why, for which case, when
 def _row(conn: Connection, request_id: str) -> Any:
     row = conn.execute(sa.select(access_requests).where(access_requests.c.id == request_id)).first()
     if row is None:
-        raise UnknownAccessRequestError(f"request: no access request {request_id}")
+        raise UnknownAccessRequestError.of(ServiceRefusal.UNKNOWN_ACCESS_REQUEST, request=request_id)
     return row
 
 
@@ -155,7 +156,7 @@ def _decide_step(  # noqa: PLR0917 - the approver's step on one request
     with transaction(open_store(settings)) as conn:
         row = _row(conn, request_id)
         if row.state != PENDING:
-            raise RequestStateError(f"request: {request_id} is {row.state}, not pending")
+            raise RequestStateError.of(ServiceRefusal.NOT_PENDING, request=request_id, state=row.state)
         found = target(conn, row.record)
         resource = found.resource() if found is not None else Resource(True, row.record, "", row.subject)
         ctx = Context(at, row.purpose, row.case_number)
@@ -172,7 +173,7 @@ def _decide_step(  # noqa: PLR0917 - the approver's step on one request
                     values |= _grant_columns(made)
                     event |= _grant_event(made)
                 elif approver.id == row.requester:
-                    raise SelfApprovalError(f"account {approver.id} may not decide its own request")
+                    raise SelfApprovalError.of(ServiceRefusal.OWN_ACCESS_REQUEST, account=approver.id)
             except GrantError as exc:
                 problem = exc
                 reason = "self_approval" if approver.id == row.requester else "grant"
@@ -180,7 +181,7 @@ def _decide_step(  # noqa: PLR0917 - the approver's step on one request
             else:
                 still = sa.and_(access_requests.c.id == request_id, access_requests.c.state == PENDING)
                 if conn.execute(sa.update(access_requests).where(still).values(**values)).rowcount != 1:
-                    raise StoreError(f"request: {request_id} was decided by someone else meanwhile")  # rolls back
+                    raise StoreError.of(ServiceRefusal.DECIDED_MEANWHILE, request=request_id)  # rolls back
                 ledger.append(conn, {**event, "type": f"access.{outcome}"})
     if not decision.allowed:
         raise refused(decision)

@@ -13,6 +13,7 @@ from pydantic import TypeAdapter, ValidationError
 from sealkeeper.adapters import case_codec
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.procedures.base import Case, Escalate, SendNotice, Withdraw
+from sealkeeper.services.refusals import ServiceRefusal
 
 _COMMON = {cls.__name__: cls for cls in (Escalate, Withdraw, SendNotice)}
 
@@ -28,7 +29,7 @@ class CaseNotFoundError(InputError):
 def commands_of(procedure: str) -> dict[str, type[Any]]:
     cls = case_codec.CASE_TYPES.get(procedure)
     if cls is None:
-        raise InputError(f"procedure: one of {', '.join(sorted(case_codec.CASE_TYPES))}")
+        raise InputError.of(ServiceRefusal.UNKNOWN_PROCEDURE, procedures=", ".join(sorted(case_codec.CASE_TYPES)))
     found = {command.__name__: command for _, command in cls.MACHINE.steps}
     return {**found, **_COMMON}
 
@@ -66,9 +67,10 @@ def allowed_commands(procedure: str, state: str) -> dict[str, type[Any]]:
 def parse_command(procedure: str, name: str, body: Mapping[str, Any]) -> object:
     command = commands_of(procedure).get(name)
     if command is None:
-        raise InputError(f"command: {procedure} has no command {name!r} ({', '.join(sorted(commands_of(procedure)))})")
+        known = ", ".join(sorted(commands_of(procedure)))
+        raise InputError.of(ServiceRefusal.UNKNOWN_COMMAND, procedure=procedure, command=name, commands=known)
     try:
         return TypeAdapter(command).validate_python(dict(body))
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in e["loc"]) or "(body)" for e in exc.errors()})
-        raise InputError(f"{', '.join(fields)}: invalid for {name}") from None
+        raise InputError.of(ServiceRefusal.INVALID_FIELDS, fields=", ".join(fields), command=name) from None

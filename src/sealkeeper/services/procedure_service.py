@@ -46,6 +46,7 @@ from sealkeeper.services.procedure_catalogue import (
     view,
 )
 from sealkeeper.services.protection import open_protector
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as repo
 from sealkeeper.store.database import transaction
@@ -113,7 +114,7 @@ class _Work:
         if case_id not in self.read:
             row = repo.get_cases(self.conn, [case_id]).get(case_id)
             if row is None:
-                raise CaseNotFoundError(f"case_id: no case {case_id}")
+                raise CaseNotFoundError.of(ServiceRefusal.NO_CASE, case_id=case_id)
             self.read[case_id] = (self.book.read(row), row.version)
             if row.bundle:
                 self.bundle_of[case_id] = row.bundle
@@ -205,9 +206,9 @@ def _opened(  # noqa: PLR0917 - the request, and for whom and in which role it i
             case, events = unsealing.request_unsealing(case_id, subject, actor, at, record_case=record.case_id,
                                                        grounds=grounds)  # fmt: skip
         else:
-            raise InputError(f"procedure: {procedure!r} cannot be opened by a request")
+            raise InputError.of(ServiceRefusal.NOT_OPENED_BY_REQUEST, procedure=procedure)
     except (TypeError, ValueError) as exc:
-        raise InputError(f"{procedure}: {exc}") from None
+        raise InputError.of(ServiceRefusal.INVALID_OPENING, procedure=procedure, problem=exc) from None
     return case, events, actor
 
 
@@ -218,22 +219,22 @@ def _for_whom(conn: Connection, account: Account, procedure: str,
     if not representatives.is_representative(account):
         return account, account.subject, _actor(account)
     if procedure == "representation" and repo_subject(conn, str(body.get("subject") or "")) is None:
-        raise InputError("subject: the token of a person known here")
+        raise InputError.of(ServiceRefusal.UNKNOWN_SUBJECT)
     if procedure != "representation" and not body.get("on_behalf_of"):
-        raise InputError("on_behalf_of: a guardian or counsel names the person (subject token) acted for")
+        raise InputError.of(ServiceRefusal.NO_PERSON_NAMED)
     acting, subject, role = representatives.for_request(conn, account, procedure, body)
     return acting, subject, Actor(account.id, role)
 
 
 def open_case(settings: Settings, account: Account, procedure: str, body: Mapping[str, Any], at: dt.datetime) -> Case:
     if procedure not in PREFIX:
-        raise InputError(f"procedure: one of {', '.join(sorted(PREFIX))}")
+        raise InputError.of(ServiceRefusal.UNKNOWN_PROCEDURE, procedures=", ".join(sorted(PREFIX)))
     with transaction(open_store(settings)) as conn:
         work = _Work(conn, settings)
         account, subject, actor = _for_whom(conn, account, procedure, body)
         for cid in body.get("records") or ():
             if work.case(str(cid)).subject != subject:
-                raise InputError(f"records: {cid} is not one of the applicant's records")
+                raise InputError.of(ServiceRefusal.NOT_APPLICANTS_RECORD, record=cid)
         case, events, actor = _opened(work, procedure, account, body, at, subject, actor)
         context = Context(at, str(body.get("purpose", "")), str(body.get("case_number", "")))
         resource = work.resource(case, case.subject)

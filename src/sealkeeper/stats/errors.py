@@ -9,15 +9,21 @@ class StatsError(SealkeeperError):
     """A statistics request cannot be carried out; the message names the field or the party."""
 
 
+#: What ``BudgetExceededError`` says (code ``budget_exceeded``: the pages translate it).
+BUDGET_EXCEEDED = (
+    "privacy budget exceeded: dataset {dataset}, period {period}: the release asks for epsilon {asked} "
+    "but only {remaining} remains; refused, nothing spent"
+)
+
+
 class BudgetExceededError(StatsError):
     """A release would spend more privacy budget than is left: refused, nothing spent."""
 
     def __init__(self, dataset: str, period: str, asked: str, remaining: str) -> None:
         self.dataset, self.period, self.asked, self.remaining = dataset, period, asked, remaining
-        super().__init__(
-            f"privacy budget exceeded: dataset {dataset}, period {period}: the release asks for epsilon {asked} "
-            f"but only {remaining} remains; refused, nothing spent"
-        )
+        values = {"dataset": dataset, "period": period, "asked": asked, "remaining": remaining}
+        super().__init__(BUDGET_EXCEEDED.format(**values))
+        self.coded("budget_exceeded", **values)
 
 
 class CiphertextRejectedError(StatsError):

@@ -18,6 +18,8 @@ from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import casework, evaluation, procedure_service, reader_review, sign_in, timeline
 from sealkeeper.web.forms import body_from_form, fields_of
 from sealkeeper.web.i18n import LANGUAGES, language, translations
+from sealkeeper.web.refusals import fields_of as refused_fields
+from sealkeeper.web.refusals import gettext_of, said, say
 from sealkeeper.web.session import LANG_COOKIE, SESSION_COOKIE, csrf_ok, csrf_token, session_token, signed_in
 from sealkeeper.web.timeline import layout
 
@@ -114,7 +116,7 @@ async def posted(request: Request) -> tuple[Account, FormData] | Response:
         return account
     form = await request.form()
     if not csrf_ok(request, str(form.get("csrf", ""))):
-        return render(request, "error.html", 403, account=account, message="csrf: the form expired; reload the page")
+        return render(request, "error.html", 403, account=account, message=say(gettext_of(request), "csrf", {}))
     return account, form
 
 
@@ -127,7 +129,7 @@ def queue_page(request: Request) -> Response:
     try:
         items = casework.work_queue(settings, account, now)
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
     return render(request, "queue.html", account=account, items=items)
 
 
@@ -136,9 +138,10 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
     try:
         case = casework.case_view(settings, account, case_id, now)
     except casework.CaseNotFoundError:
-        return render(request, "error.html", 404, account=account, message=f"case_id: no case {case_id}")
+        message = say(gettext_of(request), "no_case", {"case_id": case_id})
+        return render(request, "error.html", 404, account=account, message=message)
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
     allowed = procedure_service.allowed_commands(case["procedure"], case["state"])
     if case.get("pack") and case.get("rules"):
         extra.setdefault("explained", evaluation.explain_rules(case["pack"], case["rules"], content_language(request)))
@@ -174,8 +177,11 @@ async def case_step(request: Request, case_id: str, command: str) -> Response:
         found = procedure_service.commands_of(_procedure(case_id))
         body = body_from_form(found[command], {k: str(v) for k, v in form.items()}) if command in found else {}
         procedure_service.take_step(settings, account, case_id, command, body, at=now)
-    except (SealkeeperError, KeyError) as exc:
-        return _case_page(request, account, case_id, 422, error=str(exc), failed=command)
+    except KeyError:  # a case id of no procedure
+        return _case_page(request, account, case_id, 404)
+    except SealkeeperError as exc:  # said beside the step's form, the fields it is about marked
+        return _case_page(request, account, case_id, 422, error=said(request, exc), failed=command,
+                          bad=refused_fields(exc))  # fmt: skip
     return RedirectResponse(f"/cases/{case_id}?done={quote(command)}", status_code=303)
 
 
@@ -189,17 +195,25 @@ def my_page(request: Request) -> Response:
     account = account_or_login(request)
     if isinstance(account, Response):
         return account
+    field = request.query_params.get("field", "")
+    field = field if field in ("records", "materials") else ""  # the apply form's field left empty
+    return _my_page(request, account, field=field)
+
+
+def _my_page(request: Request, account: Account, status: int = 200, **extra: Any) -> HTMLResponse:
+    """The person's page; a refused form (``failed``: its procedure) says why beside it (``error``, ``bad``)."""
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
         cases = procedure_service.cases_of_subject(settings, account, now)
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
     records = [c for c in cases if c["procedure"] == "sealing"]
     procedures = [c for c in cases if c["procedure"] != "sealing"]
-    field = request.query_params.get("field", "")
-    field = field if field in ("records", "materials") else ""  # the apply form's field the error is about
-    return render(request, "me.html", account=account, records=records, procedures=procedures,
-                  error=request.query_params.get("error"), field=field)  # fmt: skip
+    return render(request, "me.html", status, account=account, records=records, procedures=procedures, **extra)
+
+
+def _refused_here(request: Request, account: Account, procedure: str, exc: SealkeeperError) -> HTMLResponse:
+    return _my_page(request, account, 422, failed=procedure, error=said(request, exc), bad=refused_fields(exc))
 
 
 @router.post("/me/apply")
@@ -212,12 +226,12 @@ async def apply(request: Request) -> Response:
     materials = [m.strip() for m in str(form.get("materials", "")).split(",") if m.strip()]
     missing = "records" if not records else "materials" if not materials else ""
     if missing:  # said beside that field (the page focuses it); nothing is filed
-        return RedirectResponse(f"/me?error={missing}&field={missing}", status_code=303)
+        return RedirectResponse(f"/me?field={missing}", status_code=303)
     body = {"records": records, "materials": materials}
     try:
         procedure_service.open_case(request.app.state.settings, account, "application", body, request.app.state.clock())
     except SealkeeperError as exc:
-        return RedirectResponse(f"/me?error={quote(str(exc))}", status_code=303)
+        return _refused_here(request, account, "application", exc)
     return RedirectResponse("/me?applied=1", status_code=303)
 
 
@@ -232,14 +246,15 @@ async def open_own(request: Request, procedure: str) -> Response:
         return got
     account, form = got
     if procedure not in PERSON_PROCEDURES:
-        return render(request, "error.html", 404, account=account, message=f"procedure: not {procedure}")
+        message = say(gettext_of(request), "no_such_procedure", {"procedure": procedure})
+        return render(request, "error.html", 404, account=account, message=message)
     text = {key: str(form.get(key, "")).strip() for key in ("record_case", "contest", "ground", "concerning")}
     body: dict[str, Any] = {key: value for key, value in text.items() if value}
     body["fields"] = [f.strip() for f in str(form.get("fields", "")).split(",") if f.strip()]
     try:
         procedure_service.open_case(request.app.state.settings, account, procedure, body, request.app.state.clock())
     except SealkeeperError as exc:
-        return RedirectResponse(f"/me?error={quote(str(exc))}", status_code=303)
+        return _refused_here(request, account, procedure, exc)
     return RedirectResponse(f"/me?opened={quote(procedure)}", status_code=303)
 
 

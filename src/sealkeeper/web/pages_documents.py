@@ -9,6 +9,8 @@ from sealkeeper.access import certificate_rules
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import certificates, letters
 from sealkeeper.web.pages import account_or_login, content_language, render
+from sealkeeper.web.refusals import fields_of as refused_fields
+from sealkeeper.web.refusals import gettext_of, said, say
 from sealkeeper.web.session import csrf_ok
 
 router = APIRouter(include_in_schema=False)
@@ -36,7 +38,7 @@ async def issue(request: Request) -> Response:
     id_number, purpose = str(form.get("id_number", "")).strip(), str(form.get("purpose", ""))
     errors: dict[str, str] = {}
     if not csrf_ok(request, str(form.get("csrf", ""))):
-        errors["form"] = "csrf: the form expired; reload the page"
+        errors["form"] = say(gettext_of(request), "csrf", {})
     elif not id_number:
         errors["id_number"] = "required"
     if not errors:
@@ -44,8 +46,8 @@ async def issue(request: Request) -> Response:
             issued = certificates.issue_certificate(request.app.state.settings, account, purpose=purpose,
                                                     at=request.app.state.clock(), id_number=id_number)  # fmt: skip
         except SealkeeperError as exc:
-            field = str(exc).split(":", 1)[0] if ":" in str(exc) else "form"
-            errors[field if field in ("id_number", "purpose") else "form"] = str(exc)
+            field = next((f for f in refused_fields(exc) if f in ("id_number", "purpose")), "form")
+            errors[field] = said(request, exc)
         else:
             return render(request, "certificate.html", account=account, purposes=_purposes(), errors={},
                           issued=issued)  # fmt: skip
@@ -61,7 +63,7 @@ def certificate_pdf(request: Request, code: str) -> Response:
         body = certificates.certificate_pdf(request.app.state.settings, account, code, request.app.state.clock(),
                                             content_language(request))  # fmt: skip
     except SealkeeperError as exc:
-        return render(request, "error.html", 404, account=account, message=str(exc))
+        return render(request, "error.html", 404, account=account, message=said(request, exc))
     return Response(body, media_type=PDF, headers={"Content-Disposition": 'inline; filename="certificate.pdf"'})
 
 
@@ -74,7 +76,7 @@ def letter_pdf(request: Request, case_id: str) -> Response:
         doc = letters.case_letter(request.app.state.settings, account, case_id, request.app.state.clock(),
                                   content_language(request))  # fmt: skip
     except SealkeeperError as exc:
-        return render(request, "error.html", 404, account=account, message=str(exc))
+        return render(request, "error.html", 404, account=account, message=said(request, exc))
     return Response(
         doc.pdf or b"", media_type=PDF, headers={"Content-Disposition": f'inline; filename="{doc.code}.pdf"'}
     )

@@ -4,14 +4,17 @@ of judicial access requests, and the auditor's ledger page (checkpoint, verify, 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from sealkeeper.access import Account
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import access_history, audit, judicial_access
 from sealkeeper.web.pages import account_or_login, content_language, posted, render
+from sealkeeper.web.refusals import gettext_of, said, say
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,7 +28,7 @@ def my_access(request: Request) -> Response:
     try:
         history = access_history.my_access_history(request.app.state.settings, account, request.app.state.clock(), lang)
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
     return render(request, "access.html", account=account, history=history)
 
 
@@ -34,12 +37,17 @@ def inbox_page(request: Request) -> Response:
     account = account_or_login(request)
     if isinstance(account, Response):
         return account
+    return _inbox(request, account, field=request.query_params.get("field"),
+                  failed=request.query_params.get("request"))  # fmt: skip
+
+
+def _inbox(request: Request, account: Account, status: int = 200, **extra: Any) -> Response:
+    """The approver's inbox; a refused approval or denial says why (``error``, in the page's language)."""
     try:
         requests = judicial_access.inbox(request.app.state.settings, account, request.app.state.clock())
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
-    return render(request, "inbox.html", account=account, requests=requests, error=request.query_params.get("error"),
-                  field=request.query_params.get("field"), failed=request.query_params.get("request"))  # fmt: skip
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
+    return render(request, "inbox.html", status, account=account, requests=requests, **extra)
 
 
 @router.post("/inbox/{request_id}/{verdict}")
@@ -49,7 +57,8 @@ async def inbox_decide(request: Request, request_id: str, verdict: str) -> Respo
         return got
     account, form = got
     if verdict not in ("approve", "deny"):
-        return render(request, "error.html", 404, account=account, message=f"verdict: approve or deny, not {verdict}")
+        message = say(gettext_of(request), "no_verdict", {"verdict": verdict})
+        return render(request, "error.html", 404, account=account, message=message)
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
         if verdict == "approve":
@@ -60,7 +69,7 @@ async def inbox_decide(request: Request, request_id: str, verdict: str) -> Respo
         else:
             judicial_access.deny(settings, account, request_id, now)
     except SealkeeperError as exc:
-        return RedirectResponse(f"/inbox?error={quote(str(exc))}", status_code=303)
+        return _inbox(request, account, 422, error=said(request, exc), failed=request_id)
     return RedirectResponse("/inbox", status_code=303)
 
 
@@ -76,7 +85,7 @@ def audit_page(request: Request, purpose: str = "") -> Response:
                                account=query["account"], purpose=query["purpose"],
                                before=int(before) if before.isdigit() else None)  # fmt: skip
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
     return render(request, "audit.html", account=account, query=query, **found)
 
 
@@ -91,6 +100,7 @@ async def audit_verify(request: Request) -> Response:
         verified = audit.verify(settings, account, now)
         found = audit.overview(settings, account, now)
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
+    verified["message"] = say(gettext_of(request), verified["code"], verified["params"], verified["message"])
     return render(request, "audit.html", account=account, query={"account": "", "purpose": ""}, verified=verified,
                   **found)  # fmt: skip

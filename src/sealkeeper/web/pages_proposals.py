@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import reader_review
 from sealkeeper.web.pages import posted, render
+from sealkeeper.web.refusals import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -24,5 +25,5 @@ async def decide_proposal(request: Request, case_id: str, verdict: str) -> Respo
     try:
         reader_review.decide(request.app.state.settings, account, case_id, verdict, request.app.state.clock())
     except SealkeeperError as exc:
-        return render(request, "error.html", 422, account=account, message=str(exc))
+        return render(request, "error.html", 422, account=account, message=said(request, exc))
     return RedirectResponse(f"/cases/{quote(case_id)}?done={quote('proposal_' + verdict)}", status_code=303)

@@ -21,6 +21,7 @@ from sealkeeper.stats.errors import BudgetExceededError
 from sealkeeper.stats.queries import QUERIES
 from sealkeeper.web.i18n import language, translations
 from sealkeeper.web.pages import account_or_login, posted, render
+from sealkeeper.web.refusals import said
 from sealkeeper.web.session import LANG_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +40,7 @@ def _page(request: Request, account: Any, status: int = 200, **context: Any) -> 
     try:
         budgets = _budgets(request, account)
     except SealkeeperError as exc:
-        return render(request, "error.html", 403, account=account, message=str(exc))
+        return render(request, "error.html", 403, account=account, message=said(request, exc))
     form = context.pop("form", {"query": "sealed-by-year", "epsilon": "1"})
     return render(request, "stats.html", status, account=account, queries=list(QUERIES.values()), budgets=budgets,
                   form=form, **context)  # fmt: skip
@@ -79,10 +80,10 @@ async def stats_release(request: Request) -> Response:
     try:
         result = stats.release(settings, form["query"], form["epsilon"], now, account=account)
     except BudgetExceededError as exc:
-        return _page(request, account, 409, form=form, errors={"epsilon": str(exc)})
+        return _page(request, account, 409, form=form, errors={"epsilon": said(request, exc)})
     except SealkeeperError as exc:
         field = "query" if str(exc).startswith("query") else "epsilon" if str(exc).startswith("epsilon") else "form"
-        return _page(request, account, 403 if field == "form" else 422, form=form, errors={field: str(exc)})
+        return _page(request, account, 403 if field == "form" else 422, form=form, errors={field: said(request, exc)})
     spec = QUERIES[result.query]
     return _page(request, account, form=form, result=result, title=spec.title,
                  chart=_chart(request, result, spec.title), epsilon=show(result.epsilon_micro))  # fmt: skip

@@ -57,3 +57,61 @@ def test_apply_without_a_record_or_a_material_is_refused_beside_that_field(home:
     assert 'id="materials-error">请至少填写一项材料（材料编号）。<' in no_material
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure == "application")).first() is None
+
+
+def staff(home: Settings, role: str) -> TestClient:
+    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], NOW, jurisdictions=["CN"])
+    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
+    client.post("/login", data={"username": new.username, "password": new.password,
+                                "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
+    return client
+
+
+def csrf(html: str) -> str:
+    token = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
+    assert token is not None
+    return token.group(1)
+
+
+def test_a_decision_without_reasons_is_refused_in_chinese_beside_the_reasons(home: Settings, tmp_path: Path) -> None:
+    client, record = person(home, tmp_path)
+    client.post("/me/apply", data={"csrf": csrf(client.get("/me").text), "records": record, "materials": "M-1"})
+    with open_store(home).connect() as conn:
+        app_id = conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure == "application")).scalar_one()
+    clerk = staff(home, "clerk")
+    clerk.post(f"/cases/{app_id}/ReviewMaterials", data={"csrf": csrf(clerk.get(f"/cases/{app_id}").text)})
+    approver = staff(home, "approver")
+    page = approver.get(f"/cases/{app_id}")
+    refused = approver.post(f"/cases/{app_id}/Decide", data={"csrf": csrf(page.text), "outcome": "seal"})
+    assert refused.status_code == 422
+    assert 'id="error-Decide" tabindex="-1">决定须说明理由并援引法律条文<' in refused.text
+    rule = tag(refused.text, 'id="Decide-reasons-rule"')
+    assert 'aria-invalid="true"' in rule
+    assert 'aria-describedby="error-Decide"' in rule
+    english = approver.get("/lang/en", params={"next": f"/cases/{app_id}"})
+    refused = approver.post(f"/cases/{app_id}/Decide", data={"csrf": csrf(english.text), "outcome": "seal"})
+    assert ">a decision states its reasons with the articles cited<" in refused.text
+
+
+def test_the_persons_forms_are_refused_in_chinese_beside_the_field(home: Settings, tmp_path: Path) -> None:
+    client, record = person(home, tmp_path)
+    token = csrf(client.get("/me").text)
+    correction = client.post("/me/open/correction", data={"csrf": token, "record_case": record, "fields": ""})
+    assert correction.status_code == 422
+    assert 'id="error-correction" tabindex="-1">更正请求须写明有误的字段<' in correction.text
+    field = tag(correction.text, 'id="corr-fields"')
+    assert 'aria-invalid="true"' in field
+    assert 'aria-describedby="error-correction"' in field
+    objection = client.post("/me/open/objection", data={"csrf": token, "contest": ""})  # nothing to object to
+    assert objection.status_code == 422
+    assert 'id="error-objection" tabindex="-1">案件编号：没有案件 <' in objection.text
+    assert 'aria-describedby="error-objection"' in tag(objection.text, 'id="obj-contest"')
+    with open_store(home).connect() as conn:
+        assert conn.execute(sa.select(cases.c.case_id).where(cases.c.procedure != "sealing")).first() is None
+
+
+def test_the_auditors_verification_is_said_in_chinese(home: Settings) -> None:
+    auditor = staff(home, "auditor")
+    verified = auditor.post("/audit/verify", data={"csrf": csrf(auditor.get("/audit").text)})
+    assert verified.status_code == 200
+    assert re.search(r'role="status">共 \d+ 条记录、\d+ 个检查点：全部核验通过<', verified.text)

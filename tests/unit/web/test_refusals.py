@@ -1,0 +1,73 @@
+"""Every refusal a page can show has a Chinese text naming the same values, and is said in the page's
+language: the code's text translated, its values translated where the catalogue knows them."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from sealkeeper.access import Action
+from sealkeeper.auth.errors import NotAllowedError
+from sealkeeper.errors import SealkeeperError
+from sealkeeper.procedures.base import Role
+from sealkeeper.procedures.errors import OpeningRefusedError, Refusal
+from sealkeeper.services.procedure_catalogue import InputError
+from sealkeeper.services.refusals import ServiceRefusal
+from sealkeeper.web.i18n import translations
+from sealkeeper.web.refusals import TEXTS, UNCODED, fields_of, say
+
+ZH = translations("zh_CN").gettext
+EN = translations("en").gettext
+#: The values refusals name that the pages translate: roles, who acts, actions.
+WORDS = {str(r) for r in Role} | {str(a) for a in Action} | {"applicant", "complainant", "objector", "requester"}
+
+
+def names(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def test_every_refusal_code_has_a_text() -> None:
+    codes = {why.name.lower() for why in Refusal} | {why.name.lower() for why in ServiceRefusal}
+    assert codes <= set(TEXTS)
+    assert len(codes) == len(Refusal) + len(ServiceRefusal)  # no code in both
+
+
+@pytest.mark.parametrize("code", sorted(TEXTS))
+def test_every_refusal_has_a_chinese_text_with_the_same_values(code: str) -> None:
+    english = TEXTS[code]
+    chinese = ZH(english)
+    assert chinese != english
+    assert names(chinese) == names(english)
+    assert EN(english) == english or names(EN(english)) == names(english)
+
+
+def test_the_values_refusals_name_are_translated() -> None:
+    assert sorted(word for word in WORDS if ZH(word) == word) == []
+    assert ZH(UNCODED) != UNCODED
+
+
+def test_a_refusal_is_said_in_the_pages_language_with_its_values_translated() -> None:
+    refused = OpeningRefusedError("application", "AP-1", Refusal.ROLE_CANNOT_APPLY, role=Role.CLERK)
+    assert say(ZH, refused.code, refused.params) == "角色“承办人”不能提出申请（限本人、法定代理人或辩护人）"
+    assert say(EN, refused.code, refused.params) == "role clerk cannot apply (person, guardian, counsel)"
+    denied = NotAllowedError("u-1", "read_own_records", ("representative.represented_only",))
+    assert say(ZH, denied.code, denied.params) == (
+        "账户 u-1 无权办理“查阅本人记录”（依据规则：representative.represented_only）"
+    )
+
+
+def test_an_error_without_a_code_is_said_with_a_translated_lead_and_its_english_text() -> None:
+    plain = SealkeeperError("something: went wrong")
+    assert say(ZH, plain.code, plain.params, str(plain)) == "无法办理：something: went wrong"
+    assert say(EN, plain.code, plain.params, str(plain)) == "something: went wrong"
+
+
+def test_the_fields_a_refusal_is_about() -> None:
+    assert fields_of(InputError.of(ServiceRefusal.INVALID_FIELDS, fields="outcome, reasons", command="Decide")) == (
+        "outcome",
+        "reasons",
+    )
+    assert fields_of(OpeningRefusedError("correction", "CO-1", Refusal.CORRECTION_WITHOUT_FIELDS)) == ("fields",)
+    assert fields_of(InputError.of(ServiceRefusal.NO_PERSON_NAMED)) == ("on_behalf_of",)
+    assert fields_of(SealkeeperError("no field named here")) == ()
