@@ -1,5 +1,5 @@
 """`sealkeeper demo --format json`: the accounts it prints sign in (password + TOTP) and hold every role; the
-home holds a case in each procedure it names."""
+home holds a case in each procedure it names, and a judgment reader proposal awaiting a clerk's review."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sealkeeper.api import create_app
 from sealkeeper.config import load_settings
 from sealkeeper.services.store_access import close_all, open_store
 from sealkeeper.store.procedure_tables import cases
+from sealkeeper.store.reader_tables import reader_proposals
 
 SEALKEEPER = Path(sys.executable).parent / "sealkeeper"
 
@@ -42,6 +43,7 @@ def test_demo_accounts_sign_in_and_cover_every_role(tmp_path: Path) -> None:
             assert answer.status_code == 200, (account["username"], answer.text)
         with open_store(settings).connect() as conn:
             procedures = {(p, s) for p, s in conn.execute(sa.select(cases.c.procedure, cases.c.state))}
+            proposals = list(conn.execute(sa.select(reader_proposals.c.state)).scalars())
     finally:
         close_all()
     for expected in [("application", "filed"), ("application", "accepted"), ("application", "notified"),
@@ -49,3 +51,4 @@ def test_demo_accounts_sign_in_and_cover_every_role(tmp_path: Path) -> None:
                      ("deletion", "filed"), ("complaint", "filed"), ("complaint", "referred"),
                      ("representation", "approved"), ("sealing", "sealed")]:  # fmt: skip
         assert expected in procedures
+    assert proposals == ["needs_review"]

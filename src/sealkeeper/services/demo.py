@@ -1,5 +1,6 @@
-"""`sealkeeper demo`: a home to try sealkeeper with — synthetic people, cases in every procedure state, and an
-account for every role (printed once; the demo is for trying, never for real records).
+"""`sealkeeper demo`: a home to try sealkeeper with — synthetic people, cases in every procedure state, a judgment
+reader proposal awaiting review, and an account for every role (printed once; the demo is for trying, never for
+real records).
 
 The demo is built through the same services a real deployment uses (import, the sealing run, accounts, the
 procedures), so everything it makes is in the ledger like anything else.
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.config import Settings
 from sealkeeper.procedures.base import Case
-from sealkeeper.services import accounts, procedure_service, sealing_runs
+from sealkeeper.services import accounts, demo_reader, procedure_service, sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import init_home
 from sealkeeper.services.store_access import open_store
@@ -107,7 +108,12 @@ def build_demo(settings: Settings, people: int, seed: int, at: dt.datetime, *,
                             guardian.totp_secret))  # fmt: skip
     staff["guardian1"] = guardian.account
     write_accounts_note(settings, made)
-    return DemoReport(people, made, _procedures(settings, staff, persons, (unsealed, sealed), at))
+    made_cases = _procedures(settings, staff, persons, (unsealed, sealed), at)
+    # records no procedure of the demo is about: one of them gets the judgment reader's proposal
+    proposed = demo_reader.propose_for_one(settings, [case_id for case_id, _ in unsealed[4:]], seed, at)
+    if proposed is not None:
+        made_cases["reader proposal (awaiting a clerk's review)"] = proposed
+    return DemoReport(people, made, made_cases)
 
 
 Pairs = list[tuple[str, str]]
