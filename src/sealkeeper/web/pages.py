@@ -152,6 +152,11 @@ def _case_page(request: Request, account: Account, case_id: str, status: int = 2
     return render(request, "case.html", status, account=account, case=case, forms=forms, **extra)
 
 
+def case_page_with(request: Request, account: Account, case_id: str, status: int, **extra: Any) -> HTMLResponse:
+    """The case page with ``extra`` for its template (a refused form's error beside it), for other modules' pages."""
+    return _case_page(request, account, case_id, status, **extra)
+
+
 def _proposal(request: Request, account: Account, case_id: str) -> dict[str, Any] | None:
     """The judgment reader's proposal for the case's record (``_reader_proposal.html``), if any."""
     try:
