@@ -43,19 +43,20 @@ def _login_redirect(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
 
+#: Where each role lands (the first of the account's roles in this order); STAFF land on the work queue.
+LANDING = ((AccessRole.SUBJECT, "/me"), *((role, "/queue") for role in sorted(STAFF)),
+           (AccessRole.AUDITOR, "/audit"), (AccessRole.CERTIFICATE_OFFICER, "/certificates"),
+           (AccessRole.REPRESENTATIVE, "/represented"), (AccessRole.HIGHER_AUTHORITY, "/referred"))  # fmt: skip
+
+
 @router.get("/")
 def home(request: Request) -> Response:
     account = signed_in(request)
     if account is None:
         return _login_redirect(request)
-    if AccessRole.SUBJECT in account.roles:
-        return RedirectResponse("/me", status_code=303)
-    if account.roles & STAFF:
-        return RedirectResponse("/queue", status_code=303)
-    if AccessRole.AUDITOR in account.roles:
-        return RedirectResponse("/audit", status_code=303)
-    if AccessRole.CERTIFICATE_OFFICER in account.roles:
-        return RedirectResponse("/certificates", status_code=303)
+    target = next((path for role, path in LANDING if role in account.roles), None)
+    if target is not None:
+        return RedirectResponse(target, status_code=303)
     return render(request, "home.html", account=account)
 
 
@@ -268,6 +269,8 @@ def install(app: FastAPI) -> None:
         pages_documents,
         pages_oversight,
         pages_proposals,
+        pages_referred,
+        pages_represented,
         pages_stats,
     )
 
@@ -276,5 +279,7 @@ def install(app: FastAPI) -> None:
     app.include_router(pages_documents.router)
     app.include_router(pages_stats.router)
     app.include_router(pages_proposals.router)
+    app.include_router(pages_represented.router)
+    app.include_router(pages_referred.router)
     static = resources.files("sealkeeper.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -20,13 +20,15 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/me/access")
-def my_access(request: Request) -> Response:
+def my_access(request: Request, on_behalf_of: str = "") -> Response:
+    """Who accessed my records; a guardian or counsel names the person it represents (``on_behalf_of``)."""
     account = account_or_login(request)
     if isinstance(account, Response):
         return account
     lang = content_language(request)
+    settings, now = request.app.state.settings, request.app.state.clock()
     try:
-        history = access_history.my_access_history(request.app.state.settings, account, request.app.state.clock(), lang)
+        history = access_history.my_access_history(settings, account, now, lang, on_behalf_of[:64])
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=said(request, exc))
     return render(request, "access.html", account=account, history=history)

@@ -47,6 +47,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "verification_agency": ("source",),
     "application_incomplete": ("records", "materials"),
     "no_legal_basis": ("grounds",),
+    "no_document": ("document",),
+    "basis": ("basis",),
+    "capacity_role": ("capacity",),
 }
 
 Gettext = Callable[[str], str]
