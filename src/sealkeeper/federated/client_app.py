@@ -2,8 +2,11 @@
 
 The SuperNode's node config names the agency (``agency=<index>``); the ClientApp reads that agency's judgments
 only (here from the deterministic synthetic corpus: a real agency would read its own store). A training round:
-set the global parameters, train locally, and send the update clipped to L2 norm ``clip`` with this agency's
-share of the Gaussian noise (``privacy.privatise``). With ``secagg`` on in the run config, every training
+set the global parameters, train locally, and send the update. With the record unit of privacy (the default),
+local training is DP-SGD (``ReaderModel.fit_private``: per-judgment clipping, Gaussian noise from the operating
+system's entropy at every step) and the update is sent as it comes out; with the agency unit, local training is
+plain and the update is clipped to L2 norm ``clip`` with this agency's share of the Gaussian noise
+(``privacy.privatise``). With ``secagg`` on in the run config, every training
 message goes through Flower's ``secaggplus_mod``, which masks the update so that the server learns only the sum;
 a training message without the SecAgg+ protocol is then refused rather than answered in the clear.
 """
@@ -58,6 +61,13 @@ class AgencyClient(NumPyClient):
 
     def fit(self, parameters: NDArrays, config: dict[str, Scalar]) -> tuple[NDArrays, int, dict[str, Scalar]]:
         model = self._model(parameters)
+        if self.plan.privacy_unit == "record":
+            model.fit_private(
+                self.data.train, steps=self.plan.record_steps, learning_rate=self.plan.record_learning_rate,
+                privacy=self.plan.record_privacy(), rng=privacy.noise_rng(),
+            )  # fmt: skip
+            # weight 1: FedAvg over agencies, and the count of an agency's judgments is not revealed
+            return list(privacy.difference(model.get_params(), parameters)), 1, {}
         seed = round_seed(self.plan.seed, int(config.get("round", 0)), self.index)
         model.fit(self.data.train, epochs=self.plan.epochs, learning_rate=self.plan.learning_rate, seed=seed)
         update = privacy.difference(model.get_params(), parameters)

@@ -1,4 +1,4 @@
-"""The Flower ServerApp: FedAvg of the agencies' clipped, noised updates over SecAgg+, results to a file.
+"""The Flower ServerApp: FedAvg of the agencies' privatised updates over SecAgg+, results to a file.
 
 Flower's legacy workflow runs the rounds (``DefaultWorkflow``); with ``secagg`` the fit step is Flower's
 ``SecAggPlusWorkflow``, so the strategy receives only the (masked, then unmasked) average of the updates, never
@@ -39,7 +39,6 @@ from flwr.server.workflow import DefaultWorkflow, SecAggPlusWorkflow
 from flwr.serverapp import Grid, ServerApp
 from flwr.supercore.inflatable.inflatable_object import get_all_nested_objects
 
-from sealkeeper.federated import privacy
 from sealkeeper.federated.plan import Plan
 from sealkeeper.reader.model import ReaderModel
 
@@ -159,12 +158,12 @@ class ReaderFedAvg(FedAvg):
 def secagg_workflow(plan: Plan) -> SecAggPlusWorkflow:
     """SecAgg+ with every agency a neighbour of every other, and coordinates bounded for quantisation.
 
-    Each coordinate of a clipped update is at most ``clip``; the noise adds at most eight of its standard
-    deviations (exceeded with probability ~1e-15 a coordinate) before SecAgg+ clips and quantises to 2^22 levels.
+    ``Plan.coordinate_range``: what a coordinate of an update can reach, noise included up to eight of its
+    standard deviations (exceeded with probability ~1e-15 a coordinate), before SecAgg+ clips and quantises
+    to 2^22 levels.
     """
-    std = privacy.noise_std(noise_multiplier=plan.noise_multiplier, clip_bound=plan.clip, agencies=plan.agencies)
     return SecAggPlusWorkflow(
-        num_shares=1.0, reconstruction_threshold=0.7, max_weight=1.0, clipping_range=plan.clip + 8 * std
+        num_shares=1.0, reconstruction_threshold=0.7, max_weight=1.0, clipping_range=plan.coordinate_range()
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sealkeeper.reader import extract
+from sealkeeper.reader import dpsgd, extract
 from sealkeeper.reader.charges import BY_CODE, CHARGES
 from sealkeeper.reader.corpus import Judgment, Sentence
 from sealkeeper.reader.extract import Proposed
@@ -115,6 +115,25 @@ class ReaderModel:
                 grad_w = np.asarray(batch.T @ error) + L2 * self.weights
                 self.weights -= (learning_rate * grad_w).astype(DTYPE)
                 self.bias -= (learning_rate * error.sum(axis=0)).astype(DTYPE)
+
+    def fit_private(
+        self, docs: Sequence[Judgment], *, steps: int, learning_rate: float, privacy: dpsgd.RecordPrivacy,
+        rng: np.random.Generator,
+    ) -> None:  # fmt: skip
+        """Full-batch DP-SGD (``dpsgd``), in place: ``steps`` noisy steps, each over every judgment of ``docs``.
+
+        The noise is drawn from ``rng`` at every step, with no judgment too (the mechanism runs all the same).
+        """
+        if steps < 0 or not learning_rate > 0:
+            raise ValueError("record privacy: steps must be >= 0 and the learning rate > 0")
+        features = featurize(self.config, [d.text for d in docs]) if docs else np.zeros((0, self.config.n_features))
+        labels = np.array([CHARGES.index(d.charge) for d in docs], dtype=np.int64)
+        targets = np.eye(len(CHARGES), dtype=DTYPE)[labels]
+        for _ in range(steps):
+            probs = _softmax(np.asarray(features @ self.weights + self.bias, dtype=np.float64))
+            grad_w, grad_b = dpsgd.noisy_step(features, probs - targets, privacy, rng)
+            self.weights -= (learning_rate * (grad_w + L2 * self.weights)).astype(DTYPE)
+            self.bias -= (learning_rate * grad_b).astype(DTYPE)
 
     def predict_charges(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         if not texts:

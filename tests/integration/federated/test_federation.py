@@ -1,6 +1,7 @@
 """A real federation: flower-superlink and three flower-supernodes as processes on 127.0.0.1, SecAgg+ on.
 
-One run (one round, no noise) serves every test of the file: the aggregate the ServerApp applied equals the mean
+One run (one round, the agency unit without noise, so that the result is deterministic) serves every test of
+the file: the aggregate the ServerApp applied equals the mean
 of the agencies' clipped updates (up to SecAgg+'s quantisation), the agencies' own evaluation agrees with the
 parent's, the JSON has the fixed keys, and every process started is gone afterwards (checked by pid).
 """
@@ -21,7 +22,17 @@ from sealkeeper.reader.model import ReaderModel
 from sealkeeper.services import federated_learning
 from sealkeeper.services.federated_learning import Report
 
-PLAN = Plan(agencies=3, rounds=1, epochs=2, clip=0.5, noise_multiplier=0.0, seed=5, per_agency=120)
+PLAN = Plan(
+    agencies=3,
+    rounds=1,
+    epochs=2,
+    clip=0.5,
+    noise_multiplier=0.0,
+    seed=5,
+    per_agency=120,
+    privacy_unit="agency",
+    server_learning_rate=2.0,
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +77,14 @@ def test_agencies_evaluate_what_the_parent_computes_and_beat_chance(report: Repo
 
 def test_the_json_has_the_fixed_names(report: Report) -> None:
     out = report.json()
-    assert set(out) == {"federated", "centralised", "local", "secagg", "epsilon", "seconds"}
+    assert {"federated", "centralised", "local", "secagg", "epsilon", "seconds"} <= set(out)
+    assert set(out) - {"federated", "centralised", "local", "secagg", "epsilon", "seconds"} == {
+        "delta",
+        "privacy_unit",
+        "epsilon_by_agency",
+    }
+    assert out["privacy_unit"] == "agency"
+    assert out["epsilon_by_agency"] == [None] * PLAN.agencies
     for part in [out["federated"], out["centralised"], *out["local"]]:
         assert set(part) == {"charge_accuracy", "sentence_exact"}
         assert 0 <= part["charge_accuracy"] <= 1

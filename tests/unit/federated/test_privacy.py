@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import opendp.prelude as dp
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -103,3 +104,66 @@ def test_epsilon_grows_with_rounds_and_without_secure_aggregation(sigma: float, 
 def test_epsilon_refuses_nonsense() -> None:
     with pytest.raises(ValueError, match="delta"):
         privacy.epsilon(noise_multiplier=1.0, rounds=1, delta=1.5, agencies=3, secure_aggregation=True)
+
+
+def _gaussian_dp_epsilon(mu: float, delta: float) -> float:
+    """The exact epsilon at ``delta`` of a Gaussian mechanism with sensitivity / scale = mu (Balle & Wang 2018):
+    the smallest epsilon with Phi(-eps/mu + mu/2) - e^eps Phi(-eps/mu - mu/2) <= delta, by bisection."""
+
+    def phi(x: float) -> float:
+        return 0.5 * math.erfc(-x / math.sqrt(2))
+
+    def curve(eps: float) -> float:
+        return phi(-eps / mu + mu / 2) - math.exp(eps) * phi(-eps / mu - mu / 2)
+
+    lo, hi = 0.0, 200.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if curve(mid) > delta else (lo, mid)
+    return hi
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(min_value=0.5, max_value=30.0), st.integers(1, 400))
+def test_record_epsilon_is_opendps_closed_form_for_the_composed_steps(sigma: float, steps: int) -> None:
+    eps = privacy.record_epsilon(noise_multiplier=sigma, steps=steps, delta=1e-5)
+    assert eps is not None
+    rho = steps / (2 * sigma**2)  # zCDP of `steps` Gaussian steps, sensitivity C and scale sigma * C
+    assert math.isclose(privacy.rho(noise_multiplier=sigma, rounds=steps), rho, rel_tol=1e-9)
+    # T composed Gaussians of scale sigma are, in zCDP, one Gaussian of scale sigma / sqrt(T): OpenDP's own answer
+    space = dp.vector_domain(dp.atom_domain(T=float, nan=False)), dp.l2_distance(T=float)
+    single = dp.c.make_zCDP_to_approxDP(dp.m.make_gaussian(*space, scale=sigma / math.sqrt(steps)))
+    assert math.isclose(eps, dp.c.make_fix_delta(single, 1e-5).map(1.0)[0], rel_tol=1e-6)  # type: ignore[no-untyped-call]  # OpenDP ships no annotations
+    # between the exact Gaussian curve (no conversion can beat it) and Bun & Steinke's simple conversion
+    assert _gaussian_dp_epsilon(math.sqrt(2 * rho), 1e-5) <= eps * (1 + 1e-6)
+    assert eps <= rho + 2 * math.sqrt(rho * math.log(1 / 1e-5))
+
+
+def test_record_epsilon_of_the_default_plan() -> None:
+    # 10 rounds of 20 steps at sigma 4: rho = 200 / 32 = 6.25
+    eps = privacy.record_epsilon(noise_multiplier=4.0, steps=200, delta=1e-5)
+    assert eps is not None
+    assert 20.0 < eps < 6.25 + 2 * math.sqrt(6.25 * math.log(1e5))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(min_value=0.5, max_value=20.0), st.integers(1, 300))
+def test_record_epsilon_grows_with_steps_and_shrinks_with_noise(sigma: float, steps: int) -> None:
+    def eps(sigma: float, steps: int) -> float:
+        out = privacy.record_epsilon(noise_multiplier=sigma, steps=steps, delta=1e-5)
+        assert out is not None
+        return out
+
+    assert eps(sigma, steps) < eps(sigma, steps + 1)
+    assert eps(sigma * 1.1, steps) < eps(sigma, steps)
+
+
+def test_record_epsilon_without_noise_or_steps() -> None:
+    assert privacy.record_epsilon(noise_multiplier=0.0, steps=10, delta=1e-5) is None
+    assert privacy.record_epsilon(noise_multiplier=1.0, steps=0, delta=1e-5) == 0.0
+    with pytest.raises(ValueError, match="delta"):
+        privacy.record_epsilon(noise_multiplier=1.0, steps=1, delta=0.0)
+
+
+def test_the_noise_generator_is_seeded_by_the_operating_system() -> None:
+    assert privacy.noise_rng().random() != privacy.noise_rng().random()
