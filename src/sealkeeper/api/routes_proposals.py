@@ -28,10 +28,8 @@ class FactReview(BaseModel):
 
 def _refused(exc: SealkeeperError) -> ApiError:
     """A review refused: 404 no proposal, 409 already decided, 422 a fact or value that cannot be taken."""
-    message = str(exc)
-    if message.startswith("case_id: "):
-        return ApiError(404, message)
-    return ApiError(409 if message.startswith("proposal: already") else 422, message)
+    status = {"no_sealing_case": 404, "no_proposal": 404, "already_decided": 409}.get(exc.code, 422)
+    return ApiError(status, str(exc)).coded(exc.code, **exc.params)
 
 
 @router.get("/cases/{case_id}/proposal", responses={403: {"description": "may not read the record"}, **REFUSED})

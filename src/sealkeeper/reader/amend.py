@@ -17,6 +17,7 @@ from typing import Any
 
 from sealkeeper.reader.extract import age_on
 from sealkeeper.reader.review import ReviewError, on_record, tied_offences
+from sealkeeper.reader.review import ReviewRefusal as R
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Amended:
 def _offence(events: list[dict[str, Any]], decided: Mapping[str, Any], fact: str) -> dict[str, Any]:
     offences = tied_offences(events, decided)
     if len(offences) != 1:
-        raise ReviewError(fact, f"the record's event names {len(offences)} offences, not one: correct it at the source")
+        raise ReviewError(R.NOT_ONE_OFFENCE, fact, count=len(offences))
     return offences[0]
 
 
@@ -38,10 +39,10 @@ def _juvenile_holds(facts: Mapping[str, Any], record: str, juvenile: bool) -> No
     said = on_record(facts, record)
     birth, committed = said["birth_date"], said["offence_date"]
     if birth is None or committed is None:
-        raise ReviewError("juvenile", "the record lacks the date of birth or of the offence it is derived from")
+        raise ReviewError(R.NO_DATES_FOR_AGE, "juvenile")
     age = age_on(dt.date.fromisoformat(birth), dt.date.fromisoformat(committed))
     if (age < 18) != juvenile:
-        raise ReviewError("juvenile", f"the record's dates make the person {age} at the offence: correct the dates")
+        raise ReviewError(R.AGE_DIFFERS, "juvenile", age=age)
 
 
 def amend(facts: Mapping[str, Any], record: str, accepted: Mapping[str, Any]) -> Amended:
@@ -50,12 +51,11 @@ def amend(facts: Mapping[str, Any], record: str, accepted: Mapping[str, Any]) ->
     events: list[dict[str, Any]] = out.get("events") or []
     decided = next((e for e in events if e.get("id") == record), None)
     if decided is None:
-        raise ReviewError(next(iter(accepted), "record"), f"the bundle has no event {record}")
+        raise ReviewError(R.NO_SUCH_EVENT, next(iter(accepted), "record"), record=record)
     if "sentence" in accepted:
         wanted = accepted["sentence"]
         if wanted["event"] != decided.get("type"):
-            raise ReviewError("sentence", f"the record's event is a {decided.get('type')}, the fact a "
-                                          f"{wanted['event']}: change the event's type at the source")  # fmt: skip
+            raise ReviewError(R.OTHER_EVENT_TYPE, "sentence", recorded=decided.get("type"), proposed=wanted["event"])
         if wanted["sentence"] is not None:
             decided["sentence"] = wanted["sentence"]
     if "judgment_date" in accepted:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from enum import Enum, unique
 from typing import Any
 
 from sealkeeper.errors import SealkeeperError
@@ -27,12 +28,45 @@ MAX_MONTHS = 1200  # a term, probation or fine beyond this is a typing error, no
 MAX_AMOUNT = 10**9
 
 
+@unique
+class ReviewRefusal(Enum):
+    """Why a review, a correction or its application is refused, in English with the values named; the member's
+    name in lower case is the stable code the web pages translate (``SealkeeperError.code``)."""
+
+    NOT_A_FACT = "{fact}: not a fact the reader proposes (one of {facts})"
+    BAD_VERDICT = "{fact}: verdict must be one of {verdicts}"
+    NO_VALUE = "{fact}: a correction needs the value"
+    NOTHING_PROPOSED = "{fact}: the reader proposed nothing to confirm: correct it with a value or reject it"
+    DIFFERS = "{fact}: differs from the record: put it in only as a correction (the value, typed)"
+    NOT_A_DATE = "{fact}: must be a date YYYY-MM-DD"
+    NOT_YES_OR_NO = "{fact}: must be true or false"
+    NOT_A_TEXT = "{fact}: must be a non-empty text of at most 100 characters"
+    NOT_AN_ARTICLE = "{fact}: must cite an article of the Criminal Law (刑法第264条)"
+    NO_ARTICLE_NUMBER = "{fact}: no article number can be read in it"
+    NOT_A_COUNT = "{fact}: {field} must be a whole number from 0"
+    TOO_MANY_MONTHS = "{fact}: {field} must be at most {most} months"
+    NO_EVENT_TYPE = "{fact}: must be an object with event one of {events}"
+    NO_SENTENCE_KIND = "{fact}: a conviction's sentence needs kind one of {kinds}"
+    SUSPENDED_NOT_YES_OR_NO = "{fact}: suspended must be true or false"
+    NOT_ONE_OFFENCE = "{fact}: the record's event names {count} offences, not one: correct it at the source"
+    NO_SUCH_EVENT = "{fact}: the bundle has no event {record}"
+    OTHER_EVENT_TYPE = "{fact}: the record's event is a {recorded}, the fact a {proposed}: change it at the source"
+    NO_DATES_FOR_AGE = "{fact}: the record lacks the date of birth or of the offence it is derived from"
+    AGE_DIFFERS = "{fact}: the record's dates make the person {age} at the offence: correct the dates"
+    ID_NUMBER_BIRTH = "{fact}: differs from the date of birth the stored ID number encodes"
+    DATED_LATER = "{fact}: the bundle is dated after {day}"
+
+
 class ReviewError(SealkeeperError):
     """A review or a correction that cannot be taken; names the fact (never its value)."""
 
-    def __init__(self, fact: str, message: str) -> None:
+    def __init__(self, why: ReviewRefusal, fact: str, **params: object) -> None:
         self.fact = fact
-        super().__init__(f"{fact}: {message}")
+        super().__init__(why.value.format(fact=fact, **params))
+        self.coded(why.name.lower(), fact=fact, **params)
+
+
+R = ReviewRefusal
 
 
 def tied_offences(events: list[dict[str, Any]], decided: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -91,25 +125,25 @@ def _count(fact: str, field: str, value: Any, *, required: bool = False) -> int 
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
-        raise ReviewError(fact, f"{field} must be a whole number from 0")
+        raise ReviewError(R.NOT_A_COUNT, fact, field=f"{fact}.{field}")
     if field != "amount" and value > MAX_MONTHS:
-        raise ReviewError(fact, f"{field} must be at most {MAX_MONTHS} months")
+        raise ReviewError(R.TOO_MANY_MONTHS, fact, field=f"{fact}.{field}", most=MAX_MONTHS)
     return value
 
 
 def _sentence(value: Any) -> dict[str, Any]:
     if not isinstance(value, Mapping) or value.get("event") not in EVENTS:
-        raise ReviewError("sentence", f"must be an object with event one of {', '.join(EVENTS)}")
+        raise ReviewError(R.NO_EVENT_TYPE, "sentence", events=", ".join(EVENTS))
     if value["event"] == "non_prosecution":
         return {"event": "non_prosecution", "sentence": None}
     raw = value.get("sentence")
     if not isinstance(raw, Mapping) or raw.get("kind") not in KINDS:
-        raise ReviewError("sentence", f"a conviction's sentence needs kind one of {', '.join(KINDS)}")
+        raise ReviewError(R.NO_SENTENCE_KIND, "sentence", kinds=", ".join(KINDS))
     out: dict[str, Any] = {"kind": raw["kind"]}
     if (months := _count("sentence", "months", raw.get("months"))) is not None:
         out["months"] = months
     if raw.get("suspended") not in (None, False, True):
-        raise ReviewError("sentence", "suspended must be true or false")
+        raise ReviewError(R.SUSPENDED_NOT_YES_OR_NO, "sentence")
     if raw.get("suspended"):
         out["suspended"] = True
         out["probation_months"] = _count("sentence", "probation_months", raw.get("probation_months"), required=True)
@@ -121,29 +155,29 @@ def _sentence(value: Any) -> dict[str, Any]:
 def normalise(name: str, value: Any) -> Any:
     """A clerk's value for fact ``name`` in the proposal's form, or ReviewError saying what it must be."""
     if name not in FIELDS:
-        raise ReviewError(name, f"not a fact the reader proposes (one of {', '.join(FIELDS)})")
+        raise ReviewError(R.NOT_A_FACT, name, facts=", ".join(FIELDS))
     if name in DATES:
         try:
             if isinstance(value, str) and len(value) == 10:
                 return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-        raise ReviewError(name, "must be a date YYYY-MM-DD")
+        raise ReviewError(R.NOT_A_DATE, name)
     if name == "juvenile":
         if not isinstance(value, bool):
-            raise ReviewError(name, "must be true or false")
+            raise ReviewError(R.NOT_YES_OR_NO, name)
         return value
     if name == "sentence":
         return _sentence(value)
     text = charge_name(value) if name == "charge" else value
     if not isinstance(text, str) or not text.strip() or len(text) > 100:
-        raise ReviewError(name, "must be a non-empty text of at most 100 characters")
+        raise ReviewError(R.NOT_A_TEXT, name)
     if name == "article":
         try:
             if parse_criminal_law_citation(text) is None:
-                raise ReviewError(name, "must cite an article of the Criminal Law (刑法第264条)")
+                raise ReviewError(R.NOT_AN_ARTICLE, name)
         except StatuteParseError:
-            raise ReviewError(name, "no article number can be read in it") from None
+            raise ReviewError(R.NO_ARTICLE_NUMBER, name) from None
         return text.strip()
     return {"name": text.strip()}
 
@@ -153,21 +187,21 @@ def review(proposed: Mapping[str, Any], recorded: Mapping[str, Any], name: str, 
     """The review of fact ``name``: ``{"verdict", "value"}`` with the value the record would get (None when
     rejected). ``proposed`` maps each fact to ``{"value", "confidence"}``; ``recorded`` is ``on_record``."""
     if verdict not in VERDICTS:
-        raise ReviewError(name, f"verdict must be one of {', '.join(VERDICTS)}")
+        raise ReviewError(R.BAD_VERDICT, name, verdicts=", ".join(VERDICTS))
     if name not in FIELDS:
-        raise ReviewError(name, f"not a fact the reader proposes (one of {', '.join(FIELDS)})")
+        raise ReviewError(R.NOT_A_FACT, name, facts=", ".join(FIELDS))
     if verdict == REJECT:
         return {"verdict": REJECT, "value": None}
     if verdict == CORRECT:
         if value is None:
-            raise ReviewError(name, "a correction needs the value")
+            raise ReviewError(R.NO_VALUE, name)
         return {"verdict": CORRECT, "value": normalise(name, value)}
     given = (proposed.get(name) or {}).get("value")
     if given is None:
-        raise ReviewError(name, "the reader proposed nothing to confirm: correct it with a value or reject it")
+        raise ReviewError(R.NOTHING_PROPOSED, name)
     said = agrees(name, given, recorded.get(name))
     if said is False:
-        raise ReviewError(name, "differs from the record: put it in only as a correction (the value, typed)")
+        raise ReviewError(R.DIFFERS, name)
     # Agreeing with the record (刑法第二百六十四条 for 刑法第264条) confirms the record's own wording.
     return {"verdict": CONFIRM, "value": normalise(name, recorded[name] if said else given)}
 
@@ -187,7 +221,7 @@ def _whole(fact: str, field: str, text: str) -> int | None:
     if not text:
         return None
     if not text.isascii() or not text.isdigit():
-        raise ReviewError(fact, f"{field} must be a whole number from 0")
+        raise ReviewError(R.NOT_A_COUNT, fact, field=f"{fact}.{field}")
     return int(text)
 
 

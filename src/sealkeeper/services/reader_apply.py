@@ -25,7 +25,7 @@ from sealkeeper.formats.bundle import parse_bundle
 from sealkeeper.formats.canonical import canonical
 from sealkeeper.formats.identity import check_id_number
 from sealkeeper.reader.amend import amend
-from sealkeeper.reader.review import ReviewError
+from sealkeeper.reader.review import ReviewError, ReviewRefusal
 from sealkeeper.services import evaluation
 from sealkeeper.services.import_plan import Plan
 from sealkeeper.services.importing import decision_events, plan_decisions
@@ -42,7 +42,7 @@ def _birth_matches_id(protector: Protector, conn: Connection, token: str, dek: b
     try:
         check_id_number(None, identity.id_number, birth)
     except BundleFormatError:
-        raise ReviewError("birth_date", "differs from the date of birth the stored ID number encodes") from None
+        raise ReviewError(ReviewRefusal.ID_NUMBER_BIRTH, "birth_date") from None
 
 
 def new_version(conn: Connection, ledger: Ledger, protector: Protector, *, bundle_id: str, record: str,
@@ -61,7 +61,7 @@ def new_version(conn: Connection, ledger: Ledger, protector: Protector, *, bundl
     if (problem := evaluation.channel_problem(bundle)) is not None:
         raise problem
     if bundle.as_of > day:
-        raise ReviewError("record", f"the bundle is dated after {day.isoformat()}")
+        raise ReviewError(ReviewRefusal.DATED_LATER, "record", day=day.isoformat())
     version, facts = row.version + 1, canonical(amended.facts)
     narrative = None
     if row.narrative is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from enum import Enum, unique
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,7 +38,9 @@ from sealkeeper.store.database import transaction
 from sealkeeper.store.reader_tables import CONFIRMED, NEEDS_REVIEW, REJECTED, reader_proposals
 from sealkeeper.store.tables import bundles
 
-__all__ = ["ProposalError", "ReviewError", "apply", "decide", "for_case", "review_fact", "value_from_form"]
+__all__ = [
+    "ProposalError", "ProposalRefusal", "ReviewError", "apply", "decide", "for_case", "review_fact", "value_from_form",
+]  # fmt: skip
 
 ReviewError = fact_review.ReviewError
 value_from_form = fact_review.from_form
@@ -49,6 +52,17 @@ WHOLE = ("confirm", "reject", "apply")  # the whole proposal at once (``decide``
 def binding(bundle_id: str, record_id: str) -> str:
     """What a proposal's ciphertext is bound to (with the field and the version)."""
     return f"{bundle_id}/{record_id}"
+
+
+@unique
+class ProposalRefusal(Enum):
+    """Why the proposal cannot be acted on (the member's name in lower case is the code the pages translate)."""
+
+    NO_SEALING_CASE = "case_id: no sealing case {case_id}"
+    NO_PROPOSAL = "case_id: no proposal for the record of {case_id}"
+    ALREADY_DECIDED = "proposal: already {state}"
+    FACTS_TO_REVIEW = "proposal: facts still to review: {facts}"
+    NOT_A_WHOLE_VERDICT = "verdict: {verdict} is not one of {verdicts}"
 
 
 class ProposalError(SealkeeperError):
@@ -129,15 +143,15 @@ def _pending(conn: Connection, settings: Settings, ledger: Ledger, actor: Accoun
     got = _open(conn, case_id)
     if got is None:
         if sealed_records.target(conn, case_id) is None:
-            raise ProposalError(f"case_id: no sealing case {case_id}")
-        raise ProposalError(f"case_id: no proposal for the record of {case_id}")
+            raise ProposalError.of(ProposalRefusal.NO_SEALING_CASE, case_id=case_id)
+        raise ProposalError.of(ProposalRefusal.NO_PROPOSAL, case_id=case_id)
     found, row = got
     request = AccessRequest(actor, Action.CORRECT_RECORD, found.resource(), Context(at, case_number=case_id))
     decision = decide_and_log(conn, ledger, request)
     if not decision.allowed:
         return None, decision
     if row.state != NEEDS_REVIEW:
-        raise ProposalError(f"proposal: already {row.state}")
+        raise ProposalError.of(ProposalRefusal.ALREADY_DECIDED, state=row.state)
     return _unseal(conn, settings, found, row), decision
 
 
@@ -178,7 +192,7 @@ def review_fact(settings: Settings, actor: Account, case_id: str, *, fact: str, 
 
 def _apply(conn: Connection, ledger: Ledger, opened: _Open, actor: Account, at: dt.datetime) -> dict[str, Any]:
     if left := fact_review.outstanding(opened.body["facts"], opened.reviews):
-        raise ProposalError(f"proposal: facts still to review: {', '.join(left)}")
+        raise ProposalError.of(ProposalRefusal.FACTS_TO_REVIEW, facts=", ".join(left))
     accepted = fact_review.accepted(opened.reviews)
     rejected = sorted(set(opened.reviews) - set(accepted))
     state, version = REJECTED, None
@@ -204,7 +218,7 @@ def decide(settings: Settings, actor: Account, case_id: str, verdict: str, at: d
     """The whole proposal at once: ``reject`` every fact, ``confirm`` every fact not yet reviewed (refused for
     one that contradicts the record), or ``apply`` the reviews taken; then apply. Returns the outcome."""
     if verdict not in WHOLE:
-        raise ProposalError(f"verdict: {verdict!r} is not one of {', '.join(WHOLE)}")
+        raise ProposalError.of(ProposalRefusal.NOT_A_WHOLE_VERDICT, verdict=verdict, verdicts=", ".join(WHOLE))
     ledger = open_ledger(settings)
     with transaction(open_store(settings)) as conn:
         opened, decision = _pending(conn, settings, ledger, actor, case_id, at=at)

@@ -14,7 +14,9 @@ from fastapi import Request
 
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.procedures.errors import Refusal
+from sealkeeper.reader.review import ReviewRefusal
 from sealkeeper.services.audit import VERIFIED
+from sealkeeper.services.reader_review import ProposalRefusal
 from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.stats.errors import BUDGET_EXCEEDED
 from sealkeeper.web.i18n import language, translations
@@ -24,6 +26,8 @@ from sealkeeper.web.session import LANG_COOKIE
 TEXTS: dict[str, str] = {
     **{why.name.lower(): why.value for why in Refusal},
     **{why.name.lower(): why.value for why in ServiceRefusal},
+    **{why.name.lower(): why.value for why in ReviewRefusal},  # the reader's proposal, reviewed fact by fact
+    **{why.name.lower(): why.value for why in ProposalRefusal},
     "not_allowed": "account {account} may not {action} ({rules})",
     "self_approval": "account {account} may not approve its own request",
     "ledger_verified": VERIFIED,

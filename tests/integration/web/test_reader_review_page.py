@@ -77,8 +77,11 @@ def test_the_clerk_corrects_a_contradicted_fact_and_the_record_is_sealed(home: S
     assert '<dd id="case-state">sealed</dd>' in clerk.get(f"/cases/{case_id}").text
 
 
-def test_the_review_is_in_chinese_by_default(home: Settings, tmp_path: Path) -> None:
+def test_the_review_and_its_refusals_are_in_chinese_by_default(home: Settings, tmp_path: Path) -> None:
     case_id = case_with_proposal(home, tmp_path, juvenile_judgment(), NOW)
-    page = _clerk(home).get(f"/cases/{case_id}").text
+    clerk = _clerk(home)
+    page = clerk.get(f"/cases/{case_id}").text
     for text in ("审核", "未审核", "更正后的值", "将已确认的事实写入记录", "确认全部事实并写入记录"):
         assert text in page
+    forged = clerk.post(f"/cases/{case_id}/proposal/fact/birth_date", data={"csrf": _csrf(page), "verdict": "confirm"})
+    assert "出生日期：与记录不一致，只能以更正方式（手工填写该值）写入" in _row(forged.text, "birth_date")

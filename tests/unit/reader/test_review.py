@@ -171,7 +171,7 @@ def test_form_fields_are_read_as_typed_values(name: str, form: dict[str, str], v
 
 
 def test_a_number_that_is_not_one_is_refused_in_the_form() -> None:
-    with pytest.raises(ReviewError, match=r"^sentence: months must be a whole number"):
+    with pytest.raises(ReviewError, match=r"^sentence: sentence.months must be a whole number"):
         from_form("sentence", {"kind": "fixed_term", "months": "十二"})
     with pytest.raises(ReviewError, match=r"^juvenile: must be true or false"):
         normalise("juvenile", from_form("juvenile", {"value": "maybe"}))
