@@ -1,7 +1,7 @@
-"""What the browser tests share: a home with one person (an adult theft conviction, not sealed), an account for
-each role, `sealkeeper serve` on a free loopback port (stopped by its process id, even on failure), Debian's
-Chromium driven by Playwright, axe-core injected into each page, and a screenshot of each step under
-test-artifacts/browser/."""
+"""What the browser tests share: a home with one person (an adult theft conviction, not sealed) and the judgment
+reader's proposal for that record (awaiting a clerk's review), an account for each role, `sealkeeper serve` on a
+free loopback port (stopped by its process id, even on failure), Debian's Chromium driven by Playwright, axe-core
+injected into each page, and a screenshot of each step under test-artifacts/browser."""
 
 from __future__ import annotations
 
@@ -18,14 +18,18 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import pyotp
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
 from processes import stop
 
-from sealkeeper.config import load_settings
-from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.config import Settings, load_settings
+from sealkeeper.reader.charges import BY_CODE
+from sealkeeper.reader.corpus import Sentence
+from sealkeeper.reader.render import Style, render_document
+from sealkeeper.services import accounts, reader_models, reader_proposals, sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import init_home
 from sealkeeper.services.store_access import close_all, open_store
@@ -65,6 +69,20 @@ def adult_bundle(as_of: dt.date) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def propose(settings: Settings, texts: Path, today: dt.date) -> None:
+    """A small reader model and its proposal for the person's record, from a judgment that agrees with it."""
+    rng = np.random.default_rng(0)
+    text = render_document(rng, Style.draw(rng), agency=0, charge=BY_CODE["theft"], sentence=Sentence("detention", 3),
+                           offence=dt.date(2020, 1, 10), decided=dt.date(2020, 5, 1), birth=dt.date(1990, 1, 1),
+                           juvenile=False)  # fmt: skip
+    texts.write_text(json.dumps({"bundle": "WB-0001", "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    version = reader_models.train(settings, seed=5, agencies=3, per_agency=150, today=today).version
+    assert version is not None
+    model, _ = reader_models.load(settings, version)
+    reader_proposals.attach(settings, texts, reader_proposals.read_texts(texts), model=model, model_version=version,
+                            today=today)  # fmt: skip
+
+
 @contextmanager
 def serve(home: Path) -> Iterator[tuple[str, Accounts]]:
     """A home with the person and an account for each role, served on loopback; the server is stopped (by its
@@ -76,6 +94,7 @@ def serve(home: Path) -> Iterator[tuple[str, Accounts]]:
     source.write_text(json.dumps(adult_bundle(now.date()), ensure_ascii=False) + "\n", encoding="utf-8")
     import_file(settings, source, now.date(), now.date())
     sealing_runs.run(settings, now.date(), now)
+    propose(settings, home.parent / "judgments.jsonl", now.date())
     with open_store(settings).connect() as conn:
         token = conn.execute(sa.select(cases.c.subject)).scalar_one()
     made: Accounts = {}

@@ -92,6 +92,9 @@ def apply_review_decide(browser: Browser, base: str, made: Accounts) -> tuple[Pa
     assert table.get_by_text("犯罪行为").is_visible()  # the record's own events: the clerk may read it (unsealed)
     assert table.get_by_text("判决（定罪）").is_visible()
     assert table.get_by_text("提出封存申请").is_visible()  # and the application about it
+    proposal = clerk.locator("#reader-proposal")  # the reader's proposal, each fact with its review controls
+    assert proposal.get_by_text("以下内容由模型建议，使用前须经人工确认。").is_visible()
+    assert proposal.get_by_role("button", name="将已确认的事实写入记录").is_disabled()  # nothing reviewed yet
     shoot(clerk, "07-clerk-record-timeline")
     clerk.goto(f"{base}/queue")
     clerk.get_by_role("link", name=application).click()
