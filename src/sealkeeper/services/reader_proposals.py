@@ -6,7 +6,8 @@ TEXTS.jsonl holds one JSON object a line: ``{"bundle": "CN-01", "record": "e2", 
 checked before anything is written, and all of it is attached or none. Each proposal is stored encrypted under
 the person's data key in state ``needs_review`` (``store.reader_tables``); the text itself is not kept. Every
 attachment is in the ledger (subject and case number as commitments, no content). A proposal already
-confirmed or rejected is left as the person decided it.
+confirmed or rejected is left as the person decided it; one still awaiting review is replaced, and the reviews
+of its facts with it (they stay in the ledger): the clerk reviews the new proposal (``reader_review``).
 """
 
 from __future__ import annotations
