@@ -18,6 +18,7 @@ def dynamic_ids() -> set[str]:
     ids |= {str(ground.value) for ground in Ground}  # the grounds of a complaint (the person's form)
     ids |= {str(c) for c in Capacity} | {str(b) for b in Basis}  # a representative's links (its page)
     ids |= {"referred_rejected", "referred_overdue"}  # why a complaint went to the higher authority
+    ids |= {f"{step}.{finding}" for step in ("Answer", "Reconsider") for finding in ("upheld", "rejected")}
     ids |= {q.title for q in QUERIES.values()} | {q.dataset for q in QUERIES.values()}  # the statistics page
     for name in procedures():
         ids.add(name)

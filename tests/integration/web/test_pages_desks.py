@@ -116,6 +116,7 @@ def test_the_higher_authority_reconsiders_a_referred_complaint_with_reasons(home
     assert file.status_code == 200
     assert record in file.text  # the case it concerns, by its procedural view
     assert REASON["text"] not in file.text  # never a reason's narrative
+    assert '<option value="upheld">投诉成立</option>' in file.text  # a complaint's finding, not an objection's
     refused = higher.post(f"/referred/{complaint}", data={"csrf": csrf(file.text), "finding": "upheld"})
     assert refused.status_code == 422
     assert 'id="error-Reconsider" tabindex="-1">复议决定须说明理由<' in refused.text
