@@ -146,9 +146,10 @@ def review_and_decide_with_the_keyboard(clerk: Page, approver: Page, base: str, 
     sign_in(approver, base, made["approver"])
     approver.goto(f"{base}/cases/{case}")
     tab_to(approver, "form[action$='/Decide'] button")
-    press(approver, "Enter")  # no reasons: the refusal is focused (role=alert announces it)
-    assert focused(approver)["id"] == "error-Decide"
-    tab_to(approver, "#Decide-reasons-rule", back=True)  # the fields are just above the refusal
+    press(approver, "Enter")  # no reasons: the reason's rule is focused, invalid, described by the refusal
+    now = focused(approver)
+    assert (now["id"], now["invalid"]) == ("Decide-reasons-rule", "true")
+    assert now["described"] == "决定须说明理由并援引法律条文"
     approver.keyboard.type("cn.application.granted")
     approver.keyboard.press("Tab")
     approver.keyboard.type("刑事诉讼法第286条")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
-from sealkeeper.stats.errors import BudgetExceededError, StatsError
+from sealkeeper.stats.errors import BudgetExceededError, StatsError, StatsRefusal
 
 MICRO = 1_000_000  # epsilon is counted in millionths
 MAX_EPSILON_MICRO = 1_000 * MICRO  # an epsilon above 1000 protects no one; refuse it as a typo
@@ -22,14 +22,14 @@ def parse_epsilon(text: str | float | int | Decimal, field: str = "epsilon") -> 
     try:
         value = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
-        raise StatsError(f"{field}: not a number") from None
+        raise StatsError.of(StatsRefusal.NOT_A_NUMBER, field=field) from None
     if not value.is_finite():
-        raise StatsError(f"{field}: not a finite number")
+        raise StatsError.of(StatsRefusal.NOT_FINITE, field=field)
     micro = value * MICRO
     if micro != micro.to_integral_value():
-        raise StatsError(f"{field}: at most 6 decimal places")
+        raise StatsError.of(StatsRefusal.TOO_MANY_DECIMALS, field=field)
     if not 0 < micro <= MAX_EPSILON_MICRO:
-        raise StatsError(f"{field}: must be more than 0 and at most {MAX_EPSILON_MICRO // MICRO}")
+        raise StatsError.of(StatsRefusal.EPSILON_RANGE, field=field, most=MAX_EPSILON_MICRO // MICRO)
     return int(micro)
 
 

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from enum import Enum, unique
+
 from sealkeeper.errors import SealkeeperError
+
+
+@unique
+class StatsRefusal(Enum):
+    """Why a release form is refused, in English with the values named; the member's name in lower case is the
+    code the web pages translate (``SealkeeperError.of``)."""
+
+    NOT_A_NUMBER = "{field}: not a number"
+    NOT_FINITE = "{field}: not a finite number"
+    TOO_MANY_DECIMALS = "{field}: at most 6 decimal places"
+    EPSILON_RANGE = "{field}: must be more than 0 and at most {most}"
+    UNKNOWN_QUERY = "query: no release called '{query}'; known: {known}"
+    NOT_CERTIFIED = "epsilon: OpenDP does not certify {epsilon} at sensitivity {sensitivity}"
 
 
 class StatsError(SealkeeperError):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 
 import polars as pl
 
-from sealkeeper.stats.errors import StatsError
+from sealkeeper.stats.errors import StatsError, StatsRefusal
 
 RECORDS, CASES = "records", "cases"
 FIRST_YEAR = 2000
@@ -182,7 +182,7 @@ def spec(name: str) -> QuerySpec:
     try:
         return QUERIES[name]
     except KeyError:
-        raise StatsError(f"query: no release called {name!r}; known: {', '.join(QUERIES)}") from None
+        raise StatsError.of(StatsRefusal.UNKNOWN_QUERY, query=name, known=", ".join(QUERIES)) from None
 
 
 def bounded(rows: Iterable[Row], bound: int) -> list[Row]:

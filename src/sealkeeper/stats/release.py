@@ -17,7 +17,7 @@ from typing import Any
 import opendp.prelude as dp
 
 from sealkeeper.stats.budget import as_float, show
-from sealkeeper.stats.errors import StatsError
+from sealkeeper.stats.errors import StatsError, StatsRefusal
 
 # make_laplace (and the accuracy helpers) are "contrib" in OpenDP 0.16: vetted by the OpenDP team, with proofs
 # linked from the docs, but not yet through their formal review. We use nothing from "honest-but-curious" or
@@ -82,7 +82,7 @@ def measurement(sensitivity: int, epsilon: float) -> tuple[dp.Measurement, float
     scale = dp.binary_search_param(lambda s: dp.m.make_laplace(*space, scale=s), d_in=sensitivity, d_out=epsilon)
     meas = dp.m.make_laplace(*space, scale=scale)
     if not meas.check(sensitivity, epsilon):  # OpenDP's own privacy map must certify the release
-        raise StatsError(f"epsilon: OpenDP does not certify {epsilon} at sensitivity {sensitivity}")
+        raise StatsError.of(StatsRefusal.NOT_CERTIFIED, epsilon=epsilon, sensitivity=sensitivity)
     return meas, scale
 
 

@@ -18,7 +18,7 @@ from sealkeeper.reader.review import ReviewRefusal
 from sealkeeper.services.audit import VERIFIED
 from sealkeeper.services.reader_review import ProposalRefusal
 from sealkeeper.services.refusals import ServiceRefusal
-from sealkeeper.stats.errors import BUDGET_EXCEEDED
+from sealkeeper.stats.errors import BUDGET_EXCEEDED, StatsRefusal
 from sealkeeper.web.i18n import language, translations
 from sealkeeper.web.session import LANG_COOKIE
 
@@ -26,6 +26,7 @@ from sealkeeper.web.session import LANG_COOKIE
 TEXTS: dict[str, str] = {
     **{why.name.lower(): why.value for why in Refusal},
     **{why.name.lower(): why.value for why in ServiceRefusal},
+    **{why.name.lower(): why.value for why in StatsRefusal},
     **{why.name.lower(): why.value for why in ReviewRefusal},  # the reader's proposal, reviewed fact by fact
     **{why.name.lower(): why.value for why in ProposalRefusal},
     "not_allowed": "account {account} may not {action} ({rules})",

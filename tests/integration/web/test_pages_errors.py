@@ -115,3 +115,11 @@ def test_the_auditors_verification_is_said_in_chinese(home: Settings) -> None:
     verified = auditor.post("/audit/verify", data={"csrf": csrf(auditor.get("/audit").text)})
     assert verified.status_code == 200
     assert re.search(r'role="status">共 \d+ 条记录、\d+ 个检查点：全部核验通过<', verified.text)
+
+
+def test_a_release_with_a_bad_epsilon_is_refused_in_chinese_beside_it(home: Settings) -> None:
+    statistician = staff(home, "statistician")
+    refused = statistician.post("/stats/release", data={"csrf": csrf(statistician.get("/stats").text),
+                                                        "query": "sealed-by-year", "epsilon": "abc"})  # fmt: skip
+    assert refused.status_code == 422
+    assert 'id="epsilon-error" role="alert">ε：不是数字<' in refused.text
