@@ -58,7 +58,8 @@ def test_what_the_record_already_says_changes_nothing(name: str) -> None:
 def test_under_18_is_checked_against_the_dates_it_derives_from(birth: dt.date, juvenile: bool) -> None:
     accepted = {"birth_date": birth.isoformat(), "juvenile": juvenile}
     if (age_on(birth, dt.date(2020, 1, 10)) < 18) == juvenile:
-        assert amend(BUNDLE, "e2", accepted).changed == ("birth_date",)
+        same = birth.isoformat() == BUNDLE["person"]["birth_date"]
+        assert amend(BUNDLE, "e2", accepted).changed == (() if same else ("birth_date",))
     else:
         with pytest.raises(ReviewError, match=r"^juvenile: the record's dates make the person"):
             amend(BUNDLE, "e2", accepted)
