@@ -103,6 +103,8 @@ async def audit_verify(request: Request) -> Response:
         found = audit.overview(settings, account, now)
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=said(request, exc))
+    if not verified["ok"] and not verified["code"]:  # the first bad entry, named in English after a translated lead
+        verified |= {"code": "ledger_broken", "params": {"problem": verified["message"]}}
     verified["message"] = say(gettext_of(request), verified["code"], verified["params"], verified["message"])
     return render(request, "audit.html", account=account, query={"account": "", "purpose": ""}, verified=verified,
                   **found)  # fmt: skip

@@ -32,6 +32,7 @@ TEXTS: dict[str, str] = {
     "not_allowed": "account {account} may not {action} ({rules})",
     "self_approval": "account {account} may not approve its own request",
     "ledger_verified": VERIFIED,
+    "ledger_broken": "the ledger does not verify: {problem}",
     "budget_exceeded": BUDGET_EXCEEDED,
     "csrf": "the form expired; reload the page",
     "no_verdict": "verdict: approve or deny, not {verdict}",

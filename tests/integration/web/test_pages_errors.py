@@ -17,6 +17,7 @@ from sealkeeper.config import Settings
 from sealkeeper.services import accounts, sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
+from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.store.procedure_tables import cases
 
 NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -123,3 +124,12 @@ def test_a_release_with_a_bad_epsilon_is_refused_in_chinese_beside_it(home: Sett
                                                         "query": "sealed-by-year", "epsilon": "abc"})  # fmt: skip
     assert refused.status_code == 422
     assert 'id="epsilon-error" role="alert">ε：不是数字<' in refused.text
+
+
+def test_a_ledger_that_does_not_verify_is_said_in_chinese_with_the_entry_named(home: Settings) -> None:
+    auditor = staff(home, "auditor")
+    page = auditor.get("/audit")
+    with open_store(home).begin() as conn:
+        conn.execute(sa.update(ledger_entries).where(ledger_entries.c.idx == 1).values(data=b'{"type":"forged"}'))
+    broken = auditor.post("/audit/verify", data={"csrf": csrf(page.text)})
+    assert re.search(r'role="status">账本核验未通过：[^<]*entry 1\b', broken.text)
