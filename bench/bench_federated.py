@@ -1,10 +1,10 @@
 """Benchmark: the federated reader's rounds (issue 9) — wall time per round with ``--agencies`` (default 5)
 SuperNodes on loopback, with and without SecAgg+, and the bytes sent per round.
 
-In one run, the same plan (the CLI's defaults: 5 local epochs, clip 5, no noise) is trained:
+In one run, the same plan (the CLI's defaults: record-level DP-SGD in each agency) is trained:
 
-- baseline: one FedAvg round computed in this process (each agency's local training, clipping, the mean): the
-  work a round must do whatever carries it;
+- baseline: one FedAvg round computed in this process (each agency's ``AgencyClient.fit``: local training and
+  its privacy mechanism; then the mean): the work a round must do whatever carries it;
 - Flower, tuned (what ``sealkeeper federated run`` starts): SuperLink + SuperNodes as processes, SecAgg+ off,
   then on. The SuperNodes' idle poll and the SuperExec task poll are ``--poll`` seconds, the ServerApp pulls
   replies every ``--poll`` seconds, and each SuperNode's SuperExec forks a warm process per message;
@@ -27,8 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sealkeeper.federated import privacy
-from sealkeeper.federated.client_app import agency_data, round_seed
+from sealkeeper.federated.client_app import AgencyClient
 from sealkeeper.federated.plan import Plan
 from sealkeeper.federated.runtime import Outcome, run_federation
 from sealkeeper.reader.model import ReaderModel
@@ -36,16 +35,11 @@ from sealkeeper.reader.model import ReaderModel
 
 def baseline_round(plan: Plan) -> float:
     """One FedAvg round in this process, data already in memory (as each agency holds its own)."""
-    data = [agency_data(plan, i).train for i in range(plan.agencies)]
+    clients = [AgencyClient(plan, i) for i in range(plan.agencies)]
     initial = ReaderModel.initial(seed=plan.seed).get_params()
     start = time.perf_counter()
-    clipped = []
-    for index, docs in enumerate(data):
-        model = ReaderModel.initial(seed=plan.seed)
-        model.set_params(list(initial))
-        model.fit(docs, epochs=plan.epochs, learning_rate=plan.learning_rate, seed=round_seed(plan.seed, 1, index))
-        clipped.append(privacy.clip(privacy.difference(model.get_params(), initial), plan.clip))
-    _ = [g + plan.server_learning_rate * sum(u[k] for u in clipped) / len(clipped) for k, g in enumerate(initial)]
+    updates = [client.fit(list(initial), {"round": 1})[0] for client in clients]
+    _ = [g + plan.server_learning_rate * sum(u[k] for u in updates) / len(updates) for k, g in enumerate(initial)]
     return time.perf_counter() - start
 
 
@@ -76,7 +70,8 @@ def main() -> None:
     plan = Plan(agencies=args.agencies, rounds=args.rounds, seed=args.seed)
     params = sum(p.size for p in ReaderModel.initial(seed=args.seed).get_params())
     base = min(baseline_round(plan) for _ in range(3))
-    print(f"federated reader: {args.agencies} agencies, {params:,} parameters, {plan.epochs} local epochs a round")
+    print(f"federated reader: {args.agencies} agencies, {params:,} parameters, {plan.record_steps} DP-SGD steps "
+          "a round")  # fmt: skip
     print(f"  baseline: one FedAvg round in process    {base:7.2f} s/round")
     plain = line("Flower tuned, SecAgg+ off", flower(Plan(**{**plan.__dict__, "secagg": False}), poll=args.poll,
                  tuned=True), base)  # fmt: skip

@@ -29,7 +29,9 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 @federated.command("run")
 @click.option("--agencies", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--rounds", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True, help="local epochs a round")
+@click.option("--epochs", type=click.IntRange(min=1), default=5, show_default=True,
+              help="agency unit: local epochs a round; also the centralised and local models' rounds * "
+              "epochs")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-secagg", is_flag=True, help="send updates in the clear (no SecAgg+); the agency unit's epsilon is "
               "then weaker (the record unit's is the same)")  # fmt: skip
@@ -38,12 +40,12 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
               "whole data (its update clipped, noise on the sum of updates)")  # fmt: skip
 @click.option("--record-clip", type=click.FloatRange(min=0, min_open=True), default=0.5, show_default=True,
               help="record unit: L2 bound C of each judgment's gradient")  # fmt: skip
-@click.option("--record-noise", type=click.FloatRange(min=0), default=8.0, show_default=True,
+@click.option("--record-noise", type=click.FloatRange(min=0), default=4.5, show_default=True,
               help="record unit: sigma; each step adds Gaussian noise of sigma * C to the sum of clipped "
-              "gradients")  # fmt: skip
-@click.option("--record-steps", type=click.IntRange(min=1), default=20, show_default=True,
+              "gradients (4.5: epsilon 12.2 over 10 rounds; 5.7: 9.15, about 1 point less accurate)")  # fmt: skip
+@click.option("--record-steps", type=click.IntRange(min=1), default=10, show_default=True,
               help="record unit: noisy full-batch steps per agency and round")  # fmt: skip
-@click.option("--record-learning-rate", type=click.FloatRange(min=0, min_open=True), default=50.0,
+@click.option("--record-learning-rate", type=click.FloatRange(min=0, min_open=True), default=80.0,
               show_default=True, help="record unit: the step size of DP-SGD")  # fmt: skip
 @click.option("--clip", type=click.FloatRange(min=0, min_open=True), default=5.0, show_default=True,
               help="agency unit: L2 bound of an agency's update")  # fmt: skip

@@ -123,6 +123,7 @@ class ReaderModel:
         """Full-batch DP-SGD (``dpsgd``), in place: ``steps`` noisy steps, each over every judgment of ``docs``.
 
         The noise is drawn from ``rng`` at every step, with no judgment too (the mechanism runs all the same).
+        Only the weights move; the biases stay as they are (``dpsgd`` says why).
         """
         if steps < 0 or not learning_rate > 0:
             raise ValueError("record privacy: steps must be >= 0 and the learning rate > 0")
@@ -131,9 +132,8 @@ class ReaderModel:
         targets = np.eye(len(CHARGES), dtype=DTYPE)[labels]
         for _ in range(steps):
             probs = _softmax(np.asarray(features @ self.weights + self.bias, dtype=np.float64))
-            grad_w, grad_b = dpsgd.noisy_step(features, probs - targets, privacy, rng)
-            self.weights -= (learning_rate * (grad_w + L2 * self.weights)).astype(DTYPE)
-            self.bias -= (learning_rate * grad_b).astype(DTYPE)
+            grad = dpsgd.noisy_step(features, probs - targets, privacy, rng)
+            self.weights -= (learning_rate * (grad + L2 * self.weights)).astype(DTYPE)
 
     def predict_charges(self, texts: Sequence[str]) -> list[tuple[str, float]]:
         if not texts:

@@ -81,3 +81,16 @@ def test_secagg_coordinate_range_covers_an_update() -> None:
                   per_agency=400)  # fmt: skip
     # 16 steps of at most 40 * 0.5, plus 8 deviations of the round's noise (40 / 400 * 4 * 0.5 * sqrt(16))
     assert record.coordinate_range() == pytest.approx(16 * 40 * 0.5 + 8 * 0.8)
+
+
+def test_the_commands_defaults_are_the_plans() -> None:
+    from sealkeeper.cli.federated_commands import run_command  # noqa: PLC0415 - the CLI only for this test
+
+    plan = Plan(agencies=5, rounds=10)
+    defaults = {p.name: p.default for p in run_command.params}
+    for name in ("agencies", "rounds", "epochs", "seed", "privacy_unit", "record_clip", "record_noise",
+                 "record_steps", "record_learning_rate", "clip", "noise_multiplier", "delta", "learning_rate",
+                 "per_agency"):  # fmt: skip
+        assert defaults[name] == getattr(plan, name), name
+    assert defaults["server_learning_rate"] is None  # by unit: 1 with the record unit, the plan's default
+    assert plan.server_learning_rate == 1.0

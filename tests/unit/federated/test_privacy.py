@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sealkeeper.federated import privacy
+from sealkeeper.federated.plan import Plan
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
 vectors = st.lists(arrays(np.float64, st.integers(1, 20), elements=finite), min_size=1, max_size=4)
@@ -139,11 +140,11 @@ def test_record_epsilon_is_opendps_closed_form_for_the_composed_steps(sigma: flo
     assert eps <= rho + 2 * math.sqrt(rho * math.log(1 / 1e-5))
 
 
-def test_record_epsilon_of_the_default_plan() -> None:
-    # 10 rounds of 20 steps at sigma 4: rho = 200 / 32 = 6.25
-    eps = privacy.record_epsilon(noise_multiplier=4.0, steps=200, delta=1e-5)
-    assert eps is not None
-    assert 20.0 < eps < 6.25 + 2 * math.sqrt(6.25 * math.log(1e5))
+def test_the_default_plan_states_the_documented_epsilon_per_judgment() -> None:
+    plan = Plan(agencies=5, rounds=10)  # 100 steps at sigma 4.5 (see Plan's docstring and the CLI's help)
+    eps = privacy.record_epsilon(noise_multiplier=plan.record_noise, steps=plan.noisy_steps(), delta=plan.delta)
+    assert eps == pytest.approx(12.21, abs=0.01)
+    assert privacy.record_epsilon(noise_multiplier=5.7, steps=100, delta=1e-5) == pytest.approx(9.15, abs=0.01)
 
 
 @settings(max_examples=25, deadline=None)
