@@ -24,9 +24,15 @@ def _written(name: str, value: Any) -> Any:
     return value["name"] if name == "charge" else value
 
 
-accepted_facts = st.sets(st.sampled_from(PLACED)).flatmap(
-    lambda names: st.fixed_dictionaries({n: VALUE_OF[n].map(lambda v, n=n: normalise(n, v)) for n in names})
-)
+def _normalised(name: str) -> st.SearchStrategy[Any]:
+    return VALUE_OF[name].map(lambda value: normalise(name, value))
+
+
+def _accepted(names: set[str]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries({name: _normalised(name) for name in names})
+
+
+accepted_facts = st.sets(st.sampled_from(PLACED)).flatmap(_accepted)
 
 
 @given(accepted_facts)
