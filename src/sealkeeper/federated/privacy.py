@@ -22,6 +22,9 @@ DP, rho = (sensitivity / scale)^2 / 2), the steps are composed by ``make_composi
 adaptively too), and ``make_zCDP_to_approxDP`` with ``make_fix_delta`` converts the total to (epsilon, delta).
 No amplification by subsampling is claimed: DP-SGD here uses every judgment at every step.
 
+The guarantees cover the judgments agencies train on. The figures agencies send after the last round (accuracy
+on their own held-out judgments, and how many there are) are not noised: they are outside the guarantee.
+
 The noise is drawn from the operating system's entropy (``noise_rng``), never from the run's seed: a seed the
 server knows would let it subtract the noise. That is the one non-deterministic step of a run. Assumptions the
 guarantees rest on: each agency runs its mechanism honestly (for the agency unit, a colluding or dropped agency

@@ -18,10 +18,10 @@ judgment's gradient is then the outer product of its features ``x`` and its erro
 onehot(charge)``, of L2 norm ``|x| * |e|``, so per-example clipping needs no per-example gradient in memory: one
 scale factor per judgment, then one product ``X^T (factors * E)``. Leaving the biases out is worth a factor
 sqrt(2) of signal over noise: with them, a judgment's gradient would have norm ``sqrt(|x|^2 + 1) * |e|`` (its
-features have norm 1), so clipping would halve the share of ``C`` its weights get, and the character n-grams
+features have norm 1), so clipping would leave its weights ``C / sqrt(2)`` of the bound, and the n-grams
 every judgment carries (the court, 判决如下, ...) already give each charge a learnt offset. Measured on the default
-corpus at sigma 8: 0.93-0.95 charge accuracy with biases, 0.97 without. The L2 penalty on the weights depends on
-the weights alone, not on any judgment, and is added outside the clipped sum.
+corpus, 10 rounds of 20 steps at 40, sigma 8: 0.93-0.95 charge accuracy with biases, 0.94-0.97 without. The L2
+penalty on the weights depends on the weights alone, not on any judgment, and is added outside the clipped sum.
 
 Pure: the noise comes from the generator passed in; the caller decides where its seed comes from (the federated
 client seeds it from the operating system's entropy, never from the run's seed).
