@@ -188,4 +188,5 @@ def privacy_card(report: Report) -> dict[str, Any]:
     return {"unit": "one judgment", "mechanism": "DP-SGD in each agency's training, full batch (no subsampling)",
             "clip_l2": plan.record_clip, "noise_multiplier": plan.record_noise,
             "steps_per_round": plan.record_steps, "noisy_steps_per_agency": plan.noisy_steps(),
-            "learning_rate": plan.record_learning_rate, "denominator": plan.per_agency, **common}  # fmt: skip
+            "learning_rate": plan.record_learning_rate, "denominator": plan.per_agency,
+            "learnt_under_dp": "weights only; the biases stay at zero", **common}  # fmt: skip
