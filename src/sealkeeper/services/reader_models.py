@@ -58,7 +58,8 @@ def load(settings: Settings, version: int | None = None) -> tuple[ReaderModel, d
 
 
 def list_models(settings: Settings) -> list[dict[str, Any]]:
-    """One line per saved version: version, day, how it was trained, its figures (unreadable cards say so)."""
+    """One line per saved version: version, day, how it was trained, its figures, its privacy guarantee (unit,
+    epsilon, delta; None for a model trained without a privacy mechanism); unreadable cards say so."""
     root = models_root(settings)
     rows: list[dict[str, Any]] = []
     for version in reader_files.versions(root):
@@ -70,8 +71,15 @@ def list_models(settings: Settings) -> list[dict[str, Any]]:
         rows.append({"version": version, "created_on": card.get("created_on"),
                      "training": (card.get("training") or {}).get("mode"),
                      "metrics": (card.get("metrics") or {}).get("centralised")
-                     or (card.get("metrics") or {}).get("federated")})  # fmt: skip
+                     or (card.get("metrics") or {}).get("federated"),
+                     "privacy": _privacy_line(card.get("privacy"))})  # fmt: skip
     return rows
+
+
+def _privacy_line(privacy: object) -> dict[str, Any] | None:
+    if not isinstance(privacy, Mapping):
+        return None
+    return {key: privacy.get(key) for key in ("unit", "epsilon", "delta")}
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ def test_a_record_unit_card_states_dp_sgd_and_every_agencys_guarantee(settings: 
     assert card["training"]["local_steps"] == 7
     assert card["training"]["learning_rate"] == 30.0
     assert set(card["metrics"]) == {"federated", "centralised", "local", "federated_by_agency"}
+    (listed,) = reader_models.list_models(settings)
+    assert listed["privacy"] == {"unit": "one judgment", "epsilon": 12.5, "delta": plan.delta}
 
 
 def test_each_agency_has_its_epsilon_and_the_run_states_the_largest() -> None:

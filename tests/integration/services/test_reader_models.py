@@ -37,6 +37,7 @@ def test_train_saves_versions_that_load_back_with_their_figures(settings: Settin
     assert model.evaluate(test) == second.centralised
     listed = reader_models.list_models(settings)
     assert [row["version"] for row in listed] == [1, 2]
+    assert [row["privacy"] for row in listed] == [None, None]  # centralised: no privacy mechanism
     assert (settings.home / "models" / "reader" / "v1" / "card.json").is_file()
 
 
