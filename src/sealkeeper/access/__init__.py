@@ -17,7 +17,9 @@ from sealkeeper.access.certificates import (
 )
 from sealkeeper.access.decision import LEDGER_KEYS, AccessDecision, Obligation, Reason
 from sealkeeper.access.errors import (
+    CERTIFICATE_BLOCKED,
     AccessError,
+    AccessRefusal,
     CertificateBlockedError,
     CertificateError,
     GrantError,
@@ -32,6 +34,7 @@ from sealkeeper.access.request import NO_RESOURCE, AccessRequest, Account, Conte
 from sealkeeper.access.vocabulary import RECORD_READING, AccessRole, Action, access_role
 
 __all__ = [
+    "CERTIFICATE_BLOCKED",
     "LEDGER_KEYS",
     "NO_RESOURCE",
     "RECORD_READING",
@@ -39,6 +42,7 @@ __all__ = [
     "AccessError",
     "AccessLogEntry",
     "AccessNotice",
+    "AccessRefusal",
     "AccessRequest",
     "AccessRole",
     "Account",

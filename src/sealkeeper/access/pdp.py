@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sealkeeper.access.decision import LOG, NOTIFY_DELAY, NOTIFY_SUBJECT, AccessDecision, Obligation, Reason
-from sealkeeper.access.errors import GrantError, SelfApprovalError
+from sealkeeper.access.errors import AccessRefusal, GrantError, SelfApprovalError
 from sealkeeper.access.policy import DEFAULT_DENY, POLICY_ERROR, Policy, load_policy
 from sealkeeper.access.request import AccessRequest, Grant, NoticeDelay
 from sealkeeper.access.vocabulary import AccessRole
@@ -131,7 +131,7 @@ def make_grant(  # noqa: PLR0917 - the fields of Grant, in its order
             "self_approval", account=approver
         )
     if purpose not in policy.judicial_purposes:
-        raise GrantError(f"purpose is not one of {sorted(policy.judicial_purposes)}")
+        raise GrantError.of(AccessRefusal.JUDICIAL_PURPOSE, purposes=sorted(policy.judicial_purposes))
     if notice_delay is not None and notice_delay.reason not in policy.delay_reasons:
-        raise GrantError(f"notice-delay reason is not one of {sorted(policy.delay_reasons)}")
+        raise GrantError.of(AccessRefusal.DELAY_REASON, reasons=sorted(policy.delay_reasons))
     return Grant(record, requester, approver, purpose, case_number, valid_from, valid_until, notice_delay)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sealkeeper.access.errors import GrantError, SelfApprovalError
+from sealkeeper.access.errors import AccessRefusal, GrantError, SelfApprovalError
 from sealkeeper.access.vocabulary import AccessRole, Action
 
 
@@ -77,17 +77,17 @@ class Grant:
 
     def __post_init__(self) -> None:
         if not (self.record and self.requester and self.approver):
-            raise GrantError("a grant names a record, a requester and an approver")
+            raise GrantError.of(AccessRefusal.GRANT_PARTIES)
         if self.approver == self.requester:
             raise SelfApprovalError(f"account {self.approver} may not approve its own request").coded(
                 "self_approval", account=self.approver
             )
         if not self.case_number:
-            raise GrantError("a grant names the requester's case number")
+            raise GrantError.of(AccessRefusal.GRANT_CASE_NUMBER)
         _require_aware(self.valid_from, "valid_from")
         _require_aware(self.valid_until, "valid_until")
         if self.valid_until <= self.valid_from:
-            raise GrantError("a grant's window ends after it begins")
+            raise GrantError.of(AccessRefusal.GRANT_WINDOW)
 
     def covers(self, at: dt.datetime) -> bool:
         return self.valid_from <= at < self.valid_until

@@ -20,6 +20,7 @@ from sealkeeper.documents.code import normalize_code
 from sealkeeper.documents.errors import (
     CodeError,
     DocumentError,
+    DocumentRefusal,
     FontMissingError,
     PayloadError,
     SignatureError,
@@ -64,6 +65,7 @@ __all__ = [
     "CodeError",
     "Document",
     "DocumentError",
+    "DocumentRefusal",
     "ExceptionNote",
     "FontFace",
     "FontMissingError",

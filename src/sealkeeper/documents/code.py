@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-from sealkeeper.documents.errors import CodeError
+from sealkeeper.documents.errors import CodeError, DocumentRefusal
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _INDEX = {symbol: i for i, symbol in enumerate(ALPHABET)}
@@ -50,10 +50,10 @@ def normalize_code(typed: str) -> str:
     """The canonical printed form of a typed code (the lookup key), or :class:`CodeError` saying what is wrong."""
     symbols = "".join(typed.split()).replace("-", "").upper().translate(_LOOKALIKES)
     if len(symbols) != DATA_SYMBOLS + 1:
-        raise CodeError(f"a verification code has {DATA_SYMBOLS + 1} symbols; this one has {len(symbols)}")
+        raise CodeError.of(DocumentRefusal.CODE_LENGTH, symbols=DATA_SYMBOLS + 1, count=len(symbols))
     stray = sorted({s for s in symbols if s not in _INDEX})
     if stray:
-        raise CodeError(f"a verification code has no symbol {', '.join(stray)}")
+        raise CodeError.of(DocumentRefusal.CODE_SYMBOL, stray=", ".join(stray))
     if _luhn_sum(symbols, double_first=False) % 32:
-        raise CodeError("the verification code's check symbol does not match: a symbol was mistyped")
+        raise CodeError.of(DocumentRefusal.CODE_CHECK)
     return _group(symbols)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from sealkeeper.documents.errors import DocumentError
+from sealkeeper.documents.errors import DocumentError, DocumentRefusal
 from sealkeeper.documents.model import CitedArticle, HasReason, Kind, Letter, make_letter
 from sealkeeper.procedures.application import ApplicationCase, Outcome
 from sealkeeper.procedures.objection import Finding, ObjectionCase
@@ -23,8 +23,8 @@ from sealkeeper.procedures.sealing import RecordCase, SealingState
 from sealkeeper.procedures.unsealing import Ruling, UnsealingCase
 
 
-def _no_letter(procedure: str, case_id: str, why: str) -> DocumentError:
-    return DocumentError(f"{procedure} {case_id}: no decision letter: {why}")
+def _no_letter(procedure: str, case_id: str, why: DocumentRefusal, **params: object) -> DocumentError:
+    return DocumentError.of(why, procedure=procedure, case_id=case_id, **params)
 
 
 def letter_from_application(
@@ -36,7 +36,7 @@ def letter_from_application(
     articles: Iterable[CitedArticle] = (),
 ) -> Letter:
     if case.outcome is None or case.decided_on is None:
-        raise _no_letter(case.PROCEDURE, case.case_id, f"not decided (state {case.state})")
+        raise _no_letter(case.PROCEDURE, case.case_id, DocumentRefusal.NOT_DECIDED, state=case.state)
     kind = Kind.SEAL_DECISION if case.outcome is Outcome.SEAL else Kind.REFUSAL
     return make_letter(
         kind, case_no=case.case_id, addressee=addressee, office=office, decided_on=case.decided_on,
@@ -53,9 +53,9 @@ def letter_from_objection(
     articles: Iterable[CitedArticle] = (),
 ) -> Letter:
     if case.finding is None or case.decided_on is None:
-        raise _no_letter(case.PROCEDURE, case.case_id, f"not decided (state {case.state})")
+        raise _no_letter(case.PROCEDURE, case.case_id, DocumentRefusal.NOT_DECIDED, state=case.state)
     if case.finding is not Finding.REVERSED:
-        raise _no_letter(case.PROCEDURE, case.case_id, "the contested decision was upheld")
+        raise _no_letter(case.PROCEDURE, case.case_id, DocumentRefusal.UPHELD)
     return make_letter(
         Kind.SEAL_DECISION, case_no=case.case_id, addressee=addressee, office=office, decided_on=case.decided_on,
         records=records, reasons=case.reasons, articles=articles,
@@ -72,8 +72,8 @@ def letter_from_unsealing(
     articles: Iterable[CitedArticle] = (),
 ) -> Letter:
     if case.ruling is not Ruling.GRANT:
-        why = "not decided" if case.ruling is None else "the request was refused"
-        raise _no_letter(case.PROCEDURE, case.case_id, f"{why} (state {case.state})")
+        why = DocumentRefusal.NOT_DECIDED if case.ruling is None else DocumentRefusal.REQUEST_REFUSED
+        raise _no_letter(case.PROCEDURE, case.case_id, why, state=case.state)
     return make_letter(
         Kind.UNSEALING_NOTICE, case_no=case.case_id, addressee=addressee, office=office, decided_on=decided_on,
         records=records, reasons=case.reasons, articles=articles,
@@ -94,7 +94,7 @@ def letter_from_record(
     elif case.state is SealingState.UNSEALED and case.unsealed_on is not None:
         kind, day = Kind.UNSEALING_NOTICE, case.unsealed_on
     else:
-        raise _no_letter(case.PROCEDURE, case.case_id, f"neither sealed nor unsealed (state {case.state})")
+        raise _no_letter(case.PROCEDURE, case.case_id, DocumentRefusal.NEITHER_SEALED_NOR_UNSEALED, state=case.state)
     return make_letter(
         kind, case_no=case.case_id, addressee=addressee, office=office, decided_on=day,
         records=records or (case.record_id,), reasons=reasons, articles=articles,

@@ -189,7 +189,7 @@ def issue_certificate(
         if signed is None or person is None:
             return events
         if repo.wrapped_keys(conn, [token]).get(token, (None, None))[1] is None:
-            problem = SubjectNotFoundError("subject: the person's data was deleted while the certificate was made")
+            problem = SubjectNotFoundError.of(ServiceRefusal.DELETED_WHILE_ISSUING)
             return [*events[:-1], _blocked(token, purpose, at, str(problem))]
         sd.store(conn, person[0], signed, at.date())
         return events
@@ -198,7 +198,7 @@ def issue_certificate(
     if not decision.allowed:
         raise refused(decision)
     if problem is not None or signed is None:
-        raise problem or CertificateError("certificate: not issued")
+        raise problem or CertificateError.of(ServiceRefusal.NOT_ISSUED)
     body = render_pdf(signed, "zh") if pdf else None
     return IssuedDocument(signed.code, str(signed.kind), at.date(), token, body)
 
@@ -216,7 +216,7 @@ def certificate_pdf(  # noqa: PLR0917 - who, which, when, how printed, under whi
     with reading(open_store(settings)) as conn:
         row = docs.get_document(conn, wanted)
         if row is None or row.kind != str(Kind.CERTIFICATE):
-            raise DocumentNotFoundError(f"code: no certificate {wanted}")
+            raise DocumentNotFoundError.of(ServiceRefusal.NO_CERTIFICATE, document=wanted)
         own = bool(actor.subject) and actor.subject == row.subject
         action = Action.READ_OWN_RECORDS if own else Action.ISSUE_CERTIFICATE
         resource = Resource(sealed=False, subject=str(row.subject or ""), jurisdiction=pack)
@@ -235,7 +235,7 @@ def verify_certificate(settings: Settings, code: str) -> dict[str, Any]:
     with reading(open_store(settings)) as conn:  # a read: no write lock
         row = docs.get_document(conn, wanted)
         if row is None:
-            raise DocumentNotFoundError(f"code: no document {wanted}")
+            raise DocumentNotFoundError.of(ServiceRefusal.UNKNOWN_DOCUMENT, document=wanted)
         try:
             payload = sd.payload_of_row(conn, open_protector(conn, settings), row)
         except KeyDestroyedError:

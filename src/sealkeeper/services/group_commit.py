@@ -33,6 +33,7 @@ from sealkeeper.errors import StoreError
 from sealkeeper.ledger import entries as entry_format
 from sealkeeper.ledger.errors import LedgerError
 from sealkeeper.services.ledger import Ledger, open_ledger
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.database import transaction
 
@@ -84,7 +85,7 @@ class GroupCommit:
         if unit.error is not None:
             raise unit.error
         if unit.indexes is None:  # pragma: no cover - only if the leader died of a BaseException
-            raise StoreError("the ledger append did not complete; nothing from this step was written")
+            raise StoreError.of(ServiceRefusal.APPEND_INCOMPLETE)
         return unit.indexes
 
     def _lead(self) -> None:
@@ -114,7 +115,9 @@ class GroupCommit:
                             unit.indexes, start = range(start, start + len(entries)), start + len(entries)
         except Exception as exc:
             failed = (
-                exc if isinstance(exc, StoreError) else StoreError(f"the ledger append failed ({type(exc).__name__})")
+                exc
+                if isinstance(exc, StoreError)
+                else StoreError.of(ServiceRefusal.APPEND_FAILED, kind=type(exc).__name__)
             )
             for unit in batch:
                 if unit.error is None:
@@ -127,10 +130,10 @@ class GroupCommit:
             with conn.begin_nested():
                 events = unit.work(conn)
                 if not events:
-                    raise LedgerError("nothing to append")
+                    raise LedgerError.of(ServiceRefusal.NOTHING_TO_APPEND)
                 return entry_format.prepare_many(events, self.ledger.keys.salt)
         except sa.exc.SQLAlchemyError as exc:  # rolled back to the savepoint; the rest of the batch goes on
-            unit.error = StoreError(f"database error ({type(exc).__name__}); nothing from this step was written")
+            unit.error = StoreError.of(ServiceRefusal.DATABASE_ERROR, kind=type(exc).__name__)
         except Exception as exc:  # the unit's own failure (rolled back likewise) goes back to its caller alone
             unit.error = exc
         return []

@@ -81,7 +81,7 @@ class RequestStateError(AccessRequestError):
 def _check_text(field: str, value: str, longest: int = MAX_TEXT) -> None:
     """1 to ``longest`` characters, none a control character or a lone surrogate (PostgreSQL refuses NUL)."""
     if not value or len(value) > longest or any(unicodedata.category(c) in {"Cc", "Cs"} for c in value):
-        raise AccessRequestError(f"{field}: 1 to {longest} characters, no control characters")
+        raise AccessRequestError.of(ServiceRefusal.TEXT_FIELD, field=field, longest=longest)
 
 
 def guards_passed(rules: tuple[str, ...]) -> bool:
@@ -126,10 +126,10 @@ def request_access(  # noqa: PLR0917 - who, what, why, for which case, when
                     case_number=case_number, state=PENDING, requested_at=utc(at),
                 ))  # fmt: skip
     if found is None:
-        raise UnknownRecordError("record: no sealed record has that id")  # the text sent is not repeated
+        raise UnknownRecordError.of(ServiceRefusal.NO_SEALED_RECORD)  # the text sent is not repeated
     if not guards_passed(rules):
         if rules == ("record.not_sealed",):
-            raise RequestStateError(f"record: {record} is not sealed; no approval is needed to read it")
+            raise RequestStateError.of(ServiceRefusal.RECORD_NOT_SEALED, record=record)
         raise NotAllowedError(requester.id, "request_access", rules)
     return request_id
 
@@ -217,9 +217,9 @@ def approve(  # noqa: PLR0917 - who, which, how long, when, and the notice delay
     """Approve a pending request: the requester may read that record from ``at`` for ``valid_for``. Refused for
     the requester themselves (``SelfApprovalError``, logged) and for anyone the policy does not allow."""
     if not dt.timedelta(0) < valid_for <= MAX_VALIDITY:
-        raise AccessRequestError(f"valid_for: more than nothing and at most {MAX_VALIDITY.days} days")
+        raise AccessRequestError.of(ServiceRefusal.VALID_FOR_RANGE, days=MAX_VALIDITY.days)
     if notice_delay is not None and notice_delay.until <= at.date():
-        raise AccessRequestError("notice_delay.until: a day after today")
+        raise AccessRequestError.of(ServiceRefusal.NOTICE_DELAY_UNTIL)
     _decide_step(settings, approver, request_id, at, APPROVED, {"valid_for": valid_for, "notice_delay": notice_delay})
 
 
@@ -252,7 +252,7 @@ def read_sealed(settings: Settings, requester: Account, request_id: str, at: dt.
         row = _row(conn, request_id)
         found = target(conn, row.record)
         if found is None:
-            raise UnknownRecordError(f"record: {row.record} is no longer held")
+            raise UnknownRecordError.of(ServiceRefusal.RECORD_NO_LONGER_HELD, record=row.record)
         resource = found.resource(confirmed_cases(conn, requester.id))
         ctx = Context(at, row.purpose, row.case_number, _grant(row))
         delayed = request_id if row.delay_reason is not None else ""  # told only when the delay ends

@@ -31,6 +31,7 @@ from sealkeeper.ledger.merkle import Fetch, consistency_proof, leaf_hashes, root
 from sealkeeper.ledger.note import sign_note
 from sealkeeper.ledger.tree import extend, frontier_root, pack_frontier, unpack_frontier
 from sealkeeper.services.ledger_keys import LedgerKeys, ensure_ledger_key, load_ledger_keys
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.store import ledger_repository as repo
 
 __all__ = ["Ledger", "SignedCheckpoint", "append", "ensure_ledger_key", "open_ledger"]
@@ -71,7 +72,7 @@ class Ledger:
         """Append entry bytes (from ``prepare``; the subject commitment is inside the entry, and the trail's
         index is built from the entries later, in bulk, so the second element is not stored here)."""
         if not items:
-            raise LedgerError("nothing to append")
+            raise LedgerError.of(ServiceRefusal.NOTHING_TO_APPEND)
         size, blob, _ = repo.lock_head(conn)
         datas = [data for data, _ in items]
         leaves = leaf_hashes(datas)
@@ -85,25 +86,25 @@ class Ledger:
         """Sign the current tree head (or return the latest checkpoint if the log has not grown since)."""
         size, blob, _ = repo.lock_head(conn)
         if size == 0:
-            raise LedgerError("the log is empty: there is nothing to checkpoint yet")
+            raise LedgerError.of(ServiceRefusal.LOG_EMPTY)
         fetch = fetcher(conn)
         root = root_from(size, fetch)
         if root != frontier_root(size, unpack_frontier(size, blob)):
-            raise TamperedError(f"the stored tree nodes and the head disagree at size {size}")
+            raise TamperedError.of(ServiceRefusal.HEAD_DISAGREES, size=size)
         last = repo.latest_checkpoint(conn)
         if last is not None:
             last_size, last_root = int(last.size), bytes(last.root)
             if last_size > size:
-                raise ForkError(f"a checkpoint at size {last_size} exists but the log holds only {size} entries")
+                raise ForkError.of(ServiceRefusal.CHECKPOINT_BEYOND_LOG, checkpoint=last_size, size=size)
             if last_size == size:
                 if last_root != root:
-                    raise ForkError(f"the log's root at size {size} differs from its signed checkpoint")
+                    raise ForkError.of(ServiceRefusal.ROOT_DIFFERS, size=size)
                 return SignedCheckpoint(size, root, str(last.note))
             try:
                 verify_consistency(last_size, size, last_root, root, consistency_proof(last_size, size, fetch))
             except ProofError as exc:
-                raise ForkError(
-                    f"refusing to sign size {size}: not consistent with checkpoint {last_size} ({exc})"
+                raise ForkError.of(
+                    ServiceRefusal.NOT_CONSISTENT, size=size, checkpoint=last_size, problem=exc
                 ) from None
         note = sign_note(Checkpoint(self.origin, size, root).body(), self.keys.signers)
         repo.add_checkpoint(conn, size, root, note)

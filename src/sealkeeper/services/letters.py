@@ -21,6 +21,7 @@ from sealkeeper.adapters.packfiles import load_pack
 from sealkeeper.config import Settings
 from sealkeeper.documents import (
     DocumentError,
+    DocumentRefusal,
     Letter,
     letter_from_application,
     letter_from_objection,
@@ -41,6 +42,7 @@ from sealkeeper.services.authorization import decision_event, refused
 from sealkeeper.services.cases import CaseBook
 from sealkeeper.services.ledger import open_ledger
 from sealkeeper.services.protection import open_protector
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.services.signed_documents import DocumentNotFoundError, IssuedDocument
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import case_repository as cases_repo
@@ -51,7 +53,7 @@ def _record_case(conn: Connection, book: CaseBook, case_id: str) -> RecordCase:
     row = cases_repo.get_cases(conn, [case_id]).get(case_id)
     case = book.read(row) if row is not None else None
     if not isinstance(case, RecordCase):
-        raise DocumentError(f"case {case_id}: not an automatic sealing case")
+        raise DocumentError.of(DocumentRefusal.NOT_A_SEALING_CASE, case_id=case_id)
     return case
 
 
@@ -70,19 +72,19 @@ def _letter(conn: Connection, book: CaseBook, case: Case, name: str, office: str
     if isinstance(case, UnsealingCase):
         record = _record_case(conn, book, case.record_case)
         if record.unsealed_on is None:
-            raise DocumentError(f"unsealing {case.case_id}: no decision letter: the record is not unsealed yet")
+            raise DocumentError.of(DocumentRefusal.NOT_UNSEALED_YET, procedure=case.PROCEDURE, case_id=case.case_id)
         return letter_from_unsealing(
             case, decided_on=record.unsealed_on, addressee=name, office=office, records=(record.record_id,)
         )
     if isinstance(case, RecordCase):
         if case.pack is None or not case.rules:
-            raise DocumentError(f"sealing {case.case_id}: no decision letter: no decision applied")
+            raise DocumentError.of(DocumentRefusal.NO_DECISION_APPLIED, procedure=case.PROCEDURE, case_id=case.case_id)
         pack_id, _, version = case.pack.partition("@")
         pack = load_pack(pack_id)
         status = Status.SEALED if case.sealed_since else Status.UNSEALED
         decision = Decision(status, case.decision_date or case.opened_on, case.rules, PackRef(pack_id, version), "")
         return letter_from_record(case, reasons=reasons(pack, decision, "zh"), addressee=name, office=office)
-    raise DocumentError(f"{case.PROCEDURE} {case.case_id}: no decision letter for this procedure")
+    raise DocumentError.of(DocumentRefusal.NO_LETTER_FOR_PROCEDURE, procedure=case.PROCEDURE, case_id=case.case_id)
 
 
 def case_letter(settings: Settings, actor: Account, case_id: str, at: dt.datetime, lang: str = "zh") -> IssuedDocument:
@@ -91,7 +93,7 @@ def case_letter(settings: Settings, actor: Account, case_id: str, at: dt.datetim
     with transaction(engine) as conn:
         row = cases_repo.get_cases(conn, [case_id]).get(case_id)
         if row is None:
-            raise DocumentNotFoundError(f"case_id: no case {case_id}")
+            raise DocumentNotFoundError.of(ServiceRefusal.NO_CASE, case_id=case_id)
         own = bool(actor.subject) and actor.subject == row.subject
         action = Action.READ_OWN_RECORDS if own else Action.HANDLE_CASE
         decision = decide(AccessRequest(actor, action, Resource(sealed=False, subject=row.subject), Context(at)))

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sealkeeper.config import Settings
 from sealkeeper.errors import ConfigError, KeyDestroyedError, KeyUnavailableError
 from sealkeeper.formats.identity import IDENTITY_FIELDS, Identity
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.store import repository as repo
 from sealkeeper.vault.envelope import new_data_key, open_field, seal_field, seal_fields
 from sealkeeper.vault.providers import KeyProvider, WrappedKey
@@ -106,7 +107,7 @@ class Protector:
 
     def data_key(self, token: str, kek_id: str | None, blob: bytes | None) -> bytes:
         if kek_id is None or blob is None:
-            raise KeyDestroyedError(f"subject {token}: the data key was destroyed (deletion); the fields are gone")
+            raise KeyDestroyedError.of(ServiceRefusal.DATA_KEY_DESTROYED, subject=token)
         return self.provider.unwrap(WrappedKey(kek_id, blob))
 
     def seal(self, dek: bytes, record_id: str, field: str, version: int, text: str) -> bytes:

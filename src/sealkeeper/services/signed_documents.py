@@ -37,6 +37,7 @@ from sealkeeper.documents import (
 from sealkeeper.documents import verify as verify_signature
 from sealkeeper.errors import SealkeeperError, StoreError
 from sealkeeper.services.protection import Protector
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.store import document_repository as docs
 from sealkeeper.store import repository as repo
 
@@ -106,7 +107,7 @@ def canonical_code(code: str) -> str:
     try:
         return normalize_code(code)
     except CodeError as exc:
-        raise CodeError(f"code: {exc}") from None
+        raise CodeError(f"code: {exc}").coded(exc.code, **exc.params) from None
 
 
 def signed_from_row(settings: Settings, row: Any, payload: str) -> SignedDocument:
@@ -115,7 +116,7 @@ def signed_from_row(settings: Settings, row: Any, payload: str) -> SignedDocumen
     if public is None:
         raise StoreError(f"document signing key {key_path(settings.home)} is missing: no document can be checked")
     if not verify_signature(payload, bytes(row.signature), public):
-        raise SignatureError(f"document {row.code}: the stored payload does not verify; it is not used")
+        raise SignatureError.of(ServiceRefusal.STORED_PAYLOAD_UNVERIFIED, document=row.code)
     return SignedDocument(Kind(row.kind), payload, bytes(row.signature), key_id(public), str(row.code))
 
 
@@ -144,6 +145,6 @@ def open_person(conn: Connection, protector: Protector, token: str) -> tuple[Sea
     """The person's sealer and their name, decrypted in memory for printing (only the name field is opened)."""
     row = docs.identity_and_key(conn, token)
     if row is None or row.name is None:
-        raise StoreError(f"subject {token}: no name is stored, so no document can be addressed")
+        raise StoreError.of(ServiceRefusal.NO_NAME_STORED, subject=token)
     key = protector.data_key(token, row.kek_id, None if row.wrapped is None else bytes(row.wrapped))
     return Sealer(protector, token, key), protector.unseal(key, token, "name", row.version, bytes(row.name))

@@ -28,7 +28,7 @@ from sealkeeper.services.ledger import Ledger, open_ledger
 from sealkeeper.services.store_access import open_store, writer_lock
 from sealkeeper.stats import queries
 from sealkeeper.stats.budget import Budget, as_float, parse_epsilon, show
-from sealkeeper.stats.errors import BudgetExceededError, StatsError
+from sealkeeper.stats.errors import BudgetExceededError, StatsError, StatsRefusal
 from sealkeeper.store.database import transaction
 from sealkeeper.store.stats_tables import stats_budgets, stats_releases
 
@@ -58,7 +58,7 @@ def period_of(at: dt.datetime, period: str | None) -> str:
     if period is None:
         return f"{at.year:04d}"
     if len(period) != 4 or not period.isdigit():
-        raise StatsError("period: a year (YYYY)")
+        raise StatsError.of(StatsRefusal.PERIOD_YEAR)
     return period
 
 
@@ -86,7 +86,7 @@ def _save(conn: Connection, before: Budget, after: Budget) -> None:
         .values(epsilon_total=after.total, epsilon_spent=after.spent)
     )
     if done.rowcount != 1:  # cannot happen under the writer lock; refuse rather than overspend
-        raise StatsError(f"budget {before.dataset}/{before.period} changed during the release; try again")
+        raise StatsError.of(StatsRefusal.BUDGET_CHANGED, dataset=before.dataset, period=before.period)
 
 
 def _authorise(conn: Connection, ledger: Ledger, account: Account | None, at: dt.datetime) -> AccessDecision | None:
@@ -148,7 +148,7 @@ def release(settings: Settings, query_name: str, epsilon: str, at: dt.datetime, 
     if decision is not None and not decision.allowed:
         raise refused(decision)
     if result is None or isinstance(result, BudgetExceededError):
-        raise result or StatsError("the release was not made")
+        raise result or StatsError.of(StatsRefusal.NOT_RELEASED)
     return result
 
 

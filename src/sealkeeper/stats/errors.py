@@ -18,6 +18,9 @@ class StatsRefusal(Enum):
     EPSILON_RANGE = "{field}: must be more than 0 and at most {most}"
     UNKNOWN_QUERY = "query: no release called '{query}'; known: {known}"
     NOT_CERTIFIED = "epsilon: OpenDP does not certify {epsilon} at sensitivity {sensitivity}"
+    PERIOD_YEAR = "period: a year (YYYY)"
+    BUDGET_CHANGED = "budget {dataset}/{period} changed during the release; try again"
+    NOT_RELEASED = "the release was not made"
 
 
 class StatsError(SealkeeperError):

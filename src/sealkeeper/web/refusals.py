@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 
 from fastapi import Request
 
+from sealkeeper.access import CERTIFICATE_BLOCKED, AccessRefusal
+from sealkeeper.documents import DocumentRefusal
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.procedures.errors import Refusal
 from sealkeeper.reader.review import ReviewRefusal
@@ -29,6 +31,9 @@ TEXTS: dict[str, str] = {
     **{why.name.lower(): why.value for why in StatsRefusal},
     **{why.name.lower(): why.value for why in ReviewRefusal},  # the reader's proposal, reviewed fact by fact
     **{why.name.lower(): why.value for why in ProposalRefusal},
+    **{why.name.lower(): why.value for why in AccessRefusal},  # a judicial access grant
+    **{why.name.lower(): why.value for why in DocumentRefusal},  # a decision letter, a verification code
+    "certificate_blocked": CERTIFICATE_BLOCKED,
     "not_allowed": "account {account} may not {action} ({rules})",
     "self_approval": "account {account} may not approve its own request",
     "ledger_verified": VERIFIED,

@@ -7,8 +7,9 @@ import string
 
 import pytest
 
-from sealkeeper.access import Action
+from sealkeeper.access import AccessRefusal, Action, CertificateBlockedError, GrantError
 from sealkeeper.auth.errors import NotAllowedError
+from sealkeeper.documents import CodeError, DocumentRefusal
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.procedures.base import Role
 from sealkeeper.procedures.errors import OpeningRefusedError, Refusal
@@ -29,7 +30,7 @@ def names(text: str) -> set[str]:
 
 
 def test_every_refusal_code_has_a_text() -> None:
-    kinds = (Refusal, ServiceRefusal, StatsRefusal)
+    kinds = (Refusal, ServiceRefusal, StatsRefusal, AccessRefusal, DocumentRefusal)
     codes = {why.name.lower() for kind in kinds for why in kind}
     assert codes <= set(TEXTS)
     assert len(codes) == sum(len(kind) for kind in kinds)  # no code in two of them
@@ -73,3 +74,34 @@ def test_the_fields_a_refusal_is_about() -> None:
     assert fields_of(OpeningRefusedError("correction", "CO-1", Refusal.CORRECTION_WITHOUT_FIELDS)) == ("fields",)
     assert fields_of(InputError.of(ServiceRefusal.NO_PERSON_NAMED)) == ("on_behalf_of",)
     assert fields_of(SealkeeperError("no field named here")) == ()
+
+
+def test_a_blocked_certificate_names_its_records_and_why_in_chinese() -> None:
+    blocked = CertificateBlockedError(("R-1", "R-2"), "decision or offence categories not known")
+    assert str(blocked) == "certificate blocked by record(s) R-1, R-2: decision or offence categories not known"
+    assert say(ZH, blocked.code, blocked.params, str(blocked)) == (
+        "记录 R-1, R-2 阻止出具证明：决定或罪名类别不明，须由承办人核实"
+    )
+    assert say(EN, blocked.code, blocked.params, str(blocked)) == str(blocked)
+
+
+@pytest.mark.parametrize(
+    ("error", "english"),
+    [
+        (GrantError.of(AccessRefusal.JUDICIAL_PURPOSE, purposes=["a", "b"]), "purpose is not one of ['a', 'b']"),
+        (
+            CodeError.of(DocumentRefusal.CODE_LENGTH, symbols=13, count=4),
+            "a verification code has 13 symbols; this one has 4",
+        ),
+        (
+            SealkeeperError.of(DocumentRefusal.NOT_DECIDED, procedure="unsealing", case_id="UN-1", state="review"),
+            "unsealing UN-1: no decision letter: not decided (state review)",
+        ),
+    ],
+)
+def test_a_coded_error_keeps_its_english_message_and_the_page_says_its_code(
+    error: SealkeeperError, english: str
+) -> None:
+    assert str(error) == english
+    assert say(EN, error.code, error.params, str(error)) == english
+    assert "无法办理" not in say(ZH, error.code, error.params, str(error))
