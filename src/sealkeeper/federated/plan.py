@@ -30,8 +30,8 @@ class Plan:
     ``epochs`` and ``learning_rate`` also set the centralised and local models' training (``rounds * epochs``).
     The record unit's defaults were measured on the default corpus (5 agencies of 400 judgments, 10 rounds;
     ``bench/bench_record_dp.py``; centralised without privacy: 0.988): sigma 4.5 gives epsilon 12.2 per judgment
-    at delta 1e-5 (100 noisy steps per agency) and a charge accuracy of 0.972-0.984, within the issue's 2 points;
-    sigma 5.7 would give a single-digit epsilon (9.15) but 0.968-0.970, at the edge of the 2 points.
+    at delta 1e-5 (100 noisy steps per agency) and a charge accuracy of 0.970-0.984 (6 runs), within the issue's
+    2 points; sigma 5.7 would give a single-digit epsilon (9.15) but 0.966-0.970 (7 runs), at or past 2 points.
     ``server_learning_rate`` 1 suits the record unit (a larger step amplifies the noise in the mean update);
     the agency unit without noise did best at 2 (the CLI's default for that unit).
     """
