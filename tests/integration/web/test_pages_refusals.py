@@ -1,6 +1,6 @@
 """The refusals that pages said in English until they had codes (issue 7) are said in Chinese beside the form
 or on the page that refused: a blocked certificate, a judicial grant the policy's lists refuse, a mistyped
-verification code, a letter asked of an undecided case."""
+verification code, a letter asked of an undecided case, an ID number that is not one, a ledger that forked."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from sealkeeper.services import accounts, sealing_runs
 from sealkeeper.services import judicial_access as ja
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
+from sealkeeper.store.ledger_tables import ledger_checkpoints
 from sealkeeper.store.procedure_tables import access_requests, cases
 
 
@@ -98,3 +99,22 @@ def test_a_letter_of_an_undecided_case_is_refused_in_chinese(home: Settings, tmp
     assert "无法办理：" not in refused.text
     missing = clerk.get("/cases/AP-none/letter.pdf")
     assert "案件编号：没有案件 AP-none" in missing.text
+
+
+def test_an_id_number_that_is_not_one_is_said_in_chinese_beside_its_field(home: Settings) -> None:
+    officer = staff(home, "certificate_officer")
+    form = officer.get("/certificates")
+    refused = officer.post("/certificates", data={"csrf": csrf(form.text), "purpose": "general",
+                                                  "id_number": "110105199001011235"})  # fmt: skip
+    assert refused.status_code == 422
+    assert '<span class="error" id="id-error">身份证号码：校验码不符（GB 11643-1999 第 6.2 条）</span>' in refused.text
+
+
+def test_a_forked_ledger_is_said_in_chinese_on_the_persons_access_page(home: Settings, tmp_path: Path) -> None:
+    story = sealed_story(home, tmp_path, people=1)
+    with open_store(home).begin() as conn:  # a checkpoint signed beyond the log: the log was cut short
+        conn.execute(sa.insert(ledger_checkpoints).values(size=1_000_000, root=bytes(32), note="forged"))
+    person = signed_in(home, "person0", *story.secrets["person0"])
+    refused = person.get("/me/access")
+    assert refused.status_code == 403
+    assert re.search(r'role="alert">已有大小为 1000000 的检查点，但账本仅有 \d+ 条记录<', refused.text), refused.text

@@ -7,10 +7,11 @@ import string
 
 import pytest
 
-from sealkeeper.access import AccessRefusal, Action, CertificateBlockedError, GrantError
+from sealkeeper.access import AccessRefusal, Action, CertificateBlockedError, CertificateError, GrantError
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.documents import CodeError, DocumentRefusal
-from sealkeeper.errors import SealkeeperError
+from sealkeeper.errors import BundleFormatError, SealkeeperError
+from sealkeeper.formats.identity import check_id_number, id_check_character
 from sealkeeper.procedures.base import Role
 from sealkeeper.procedures.errors import OpeningRefusedError, Refusal
 from sealkeeper.services.procedure_catalogue import InputError
@@ -105,3 +106,16 @@ def test_a_coded_error_keeps_its_english_message_and_the_page_says_its_code(
     assert str(error) == english
     assert say(EN, error.code, error.params, str(error)) == english
     assert "无法办理" not in say(ZH, error.code, error.params, str(error))
+
+
+@pytest.mark.parametrize(
+    "typed", ["123", "110105199001011235", "11010519901301123" + id_check_character("11010519901301123")]
+)
+def test_an_id_number_that_is_not_one_is_said_in_chinese(typed: str) -> None:
+    with pytest.raises(BundleFormatError) as bad:
+        check_id_number(None, typed, None)
+    refused = CertificateError.of(ServiceRefusal.INVALID_ID_NUMBER, problem=bad.value.message)
+    said = say(ZH, refused.code, refused.params, str(refused))
+    assert said.startswith("身份证号码：")
+    assert ZH(bad.value.message) != bad.value.message
+    assert bad.value.message not in said
