@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from sealkeeper.errors import StoreError
 from sealkeeper.services.ledger import Ledger
+from sealkeeper.services.refusals import ServiceRefusal
 from sealkeeper.services.store_access import writer_lock
 from sealkeeper.store import repository as repo
 
@@ -24,7 +25,7 @@ def destroy_key(conn: Connection, ledger: Ledger, token: str, day: dt.date) -> b
     writer_lock(conn)
     subject = repo.subject(conn, token)
     if subject is None:
-        raise StoreError(f"no subject {token}")
+        raise StoreError.of(ServiceRefusal.NO_SUBJECT, subject=token)
     if subject.deleted_on is not None:
         return False
     repo.shred(conn, token, day)

@@ -40,6 +40,7 @@ class ServiceRefusal(Enum):
     UNKNOWN_DOCUMENT = "code: no document {document}"
     NO_NAME_STORED = "subject {subject}: no name is stored, so no document can be addressed"
     STORED_PAYLOAD_UNVERIFIED = "document {document}: the stored payload does not verify; it is not used"
+    NO_SUBJECT = "no subject {subject}"
     DATA_KEY_DESTROYED = "subject {subject}: the data key was destroyed (deletion); the fields are gone"
     NOTHING_TO_APPEND = "nothing to append"
     APPEND_INCOMPLETE = "the ledger append did not complete; nothing from this step was written"
