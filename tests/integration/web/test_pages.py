@@ -7,15 +7,15 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyotp
 import pytest
 import sqlalchemy as sa
+import web_session
 from conftest import person_bundle, write_jsonl
 from fastapi.testclient import TestClient
+from web_session import csrf, signed_in
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.services import sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.procedure_tables import cases
@@ -24,23 +24,11 @@ NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def browser(home: Settings) -> TestClient:
-    return TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
+    return web_session.browser(home, NOW)
 
 
 def sign_in(home: Settings, role: str, subject: str = "") -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], NOW, subject=subject,
-                                  jurisdictions=[] if subject else ["CN"])  # fmt: skip
-    client = browser(home)
-    page = client.post("/login", data={"username": new.username, "password": new.password,
-                                       "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
-    assert page.status_code == 200, page.text
-    return client
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert found is not None
-    return found.group(1)
+    return signed_in(home, NOW, f"u-{role}", [role], subject=subject)
 
 
 @pytest.fixture

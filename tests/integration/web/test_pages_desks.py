@@ -8,32 +8,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pyotp
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from procedure_desk import NOW, REASON, Desk
+from web_session import csrf, signed_in
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.procedure_tables import cases
 
 
 def browser(home: Settings, name: str, role: str) -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, name, [role], NOW, jurisdictions=["CN"])
-    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
-    page = client.post("/login", data={"username": new.username, "password": new.password,
-                                       "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
-    assert page.status_code == 200, page.text
-    return client
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert found is not None
-    return found.group(1)
+    return signed_in(home, NOW, name, [role])
 
 
 def tag(html: str, pattern: str) -> str:

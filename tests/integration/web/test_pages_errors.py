@@ -7,14 +7,13 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyotp
 import sqlalchemy as sa
 from conftest import person_bundle, write_jsonl
 from fastapi.testclient import TestClient
+from web_session import csrf, signed_in
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.services import sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.ledger_tables import ledger_entries
@@ -28,11 +27,7 @@ def person(home: Settings, tmp_path: Path) -> tuple[TestClient, str]:
     sealing_runs.run(home, NOW.date(), NOW)
     with open_store(home).connect() as conn:
         record, token = conn.execute(sa.select(cases.c.case_id, cases.c.subject)).one()
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, "u-person", ["data_subject"], NOW, subject=token)
-    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
-    client.post("/login", data={"username": new.username, "password": new.password,
-                                "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
-    return client, str(record)
+    return signed_in(home, NOW, "u-person", ["data_subject"], subject=token), str(record)
 
 
 def tag(html: str, pattern: str) -> str:
@@ -61,17 +56,7 @@ def test_apply_without_a_record_or_a_material_is_refused_beside_that_field(home:
 
 
 def staff(home: Settings, role: str) -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], NOW, jurisdictions=["CN"])
-    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
-    client.post("/login", data={"username": new.username, "password": new.password,
-                                "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
-    return client
-
-
-def csrf(html: str) -> str:
-    token = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert token is not None
-    return token.group(1)
+    return signed_in(home, NOW, f"u-{role}", [role])
 
 
 def test_a_decision_without_reasons_is_refused_in_chinese_beside_the_reasons(home: Settings, tmp_path: Path) -> None:

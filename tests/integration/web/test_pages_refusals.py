@@ -8,39 +8,30 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyotp
 import sqlalchemy as sa
+import web_session
 from conftest import person_bundle, write_jsonl
 from fastapi.testclient import TestClient
 from judicial_setup import CASE, T, sealed_story
+from web_session import csrf
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts, sealing_runs
 from sealkeeper.services import judicial_access as ja
+from sealkeeper.services import sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.ledger_tables import ledger_checkpoints
 from sealkeeper.store.procedure_tables import access_requests, cases
 
 
-def signed_in(home: Settings, username: str, password: str, totp: str) -> TestClient:
-    client = TestClient(create_app(home, clock=lambda: T), raise_server_exceptions=False, follow_redirects=True)
-    page = client.post("/login", data={"username": username, "password": password,
-                                       "totp": pyotp.TOTP(totp).at(T), "next": "/"})  # fmt: skip
-    assert page.status_code == 200, page.text
+def account_signed_in(home: Settings, username: str, password: str, totp: str) -> TestClient:
+    client = web_session.browser(home, T)
+    assert web_session.log_in(client, T, username, password, totp) == 200
     return client
 
 
 def staff(home: Settings, role: str) -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], T, jurisdictions=["CN"])
-    return signed_in(home, new.username, new.password, new.totp_secret)
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert found is not None
-    return found.group(1)
+    return web_session.signed_in(home, T, f"u-{role}", [role])
 
 
 def test_a_blocked_certificate_is_refused_in_chinese_beside_the_form(home: Settings, tmp_path: Path) -> None:
@@ -65,7 +56,7 @@ def test_an_approval_the_grant_refuses_is_said_in_chinese_beside_that_request(ho
     request_id = ja.request_access(home, story.accounts["judge"], story.records[0], "trial", CASE, T)
     with open_store(home).begin() as conn:  # the policy's list of purposes changed since the request was made
         conn.execute(sa.update(access_requests).where(access_requests.c.id == request_id).values(purpose="audit"))
-    approver = signed_in(home, "approver", *story.secrets["approver"])
+    approver = account_signed_in(home, "approver", *story.secrets["approver"])
     inbox = approver.get("/inbox")
     refused = approver.post(f"/inbox/{request_id}/approve", data={"csrf": csrf(inbox.text), "hours": "24"})
     assert refused.status_code == 422
@@ -114,7 +105,7 @@ def test_a_forked_ledger_is_said_in_chinese_on_the_persons_access_page(home: Set
     story = sealed_story(home, tmp_path, people=1)
     with open_store(home).begin() as conn:  # a checkpoint signed beyond the log: the log was cut short
         conn.execute(sa.insert(ledger_checkpoints).values(size=1_000_000, root=bytes(32), note="forged"))
-    person = signed_in(home, "person0", *story.secrets["person0"])
+    person = account_signed_in(home, "person0", *story.secrets["person0"])
     refused = person.get("/me/access")
     assert refused.status_code == 403
     assert re.search(r'role="alert">已有大小为 1000000 的检查点，但账本仅有 \d+ 条记录<', refused.text), refused.text

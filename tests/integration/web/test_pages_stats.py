@@ -9,32 +9,20 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyotp
 import pytest
 from conftest import person_bundle, write_jsonl
 from fastapi.testclient import TestClient
+from web_session import csrf, signed_in
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts, stats
+from sealkeeper.services import stats
 from sealkeeper.services.importing import import_file
 
 NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def sign_in(home: Settings, role: str) -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], NOW, jurisdictions=["CN"])
-    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
-    page = client.post("/login", data={"username": new.username, "password": new.password,
-                                       "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/stats"})  # fmt: skip
-    assert page.status_code in (200, 403), page.text
-    return client
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]{64})"', html)
-    assert found is not None
-    return found.group(1)
+    return signed_in(home, NOW, f"u-{role}", [role], next_page="/stats", landing=(200, 403))
 
 
 def spent(home: Settings) -> float:

@@ -9,15 +9,14 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 import sqlalchemy as sa
 from conftest import person_bundle, write_jsonl
 from fastapi.testclient import TestClient
+from web_session import signed_in
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.services import sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.procedure_tables import cases
@@ -27,13 +26,7 @@ NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def clerk(home: Settings, jurisdiction: str) -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, "u-clerk", ["clerk"], NOW,
-                                  jurisdictions=[jurisdiction])  # fmt: skip
-    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
-    page = client.post("/login", data={"username": new.username, "password": new.password,
-                                       "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
-    assert page.status_code == 200, page.text
-    return client
+    return signed_in(home, NOW, "u-clerk", ["clerk"], jurisdictions=[jurisdiction])
 
 
 def michigan(conviction: str) -> dict[str, Any]:

@@ -7,15 +7,14 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyotp
 import sqlalchemy as sa
 from conftest import person_bundle, write_jsonl
 from fastapi.testclient import TestClient
 from reader_setup import theft_judgment, train_small, write_texts
+from web_session import signed_in
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts, reader_models, reader_proposals, sealing_runs
+from sealkeeper.services import reader_models, reader_proposals, sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.procedure_tables import cases
@@ -25,13 +24,7 @@ NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def _signed_in(home: Settings, role: str, jurisdictions: list[str]) -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}-{len(jurisdictions)}", [role], NOW,
-                                  jurisdictions=jurisdictions)  # fmt: skip
-    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
-    page = client.post("/login", data={"username": new.username, "password": new.password,
-                                       "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
-    assert page.status_code == 200, page.text
-    return client
+    return signed_in(home, NOW, f"u-{role}-{len(jurisdictions)}", [role], jurisdictions=jurisdictions)
 
 
 def _case_with_proposal(home: Settings, tmp_path: Path) -> str:

@@ -8,25 +8,19 @@ import datetime as dt
 import re
 from pathlib import Path
 
-import pyotp
 from fastapi.testclient import TestClient
 from reader_setup import JUVENILE_BIRTH, case_with_proposal, juvenile_judgment
+from web_session import signed_in
 
-from sealkeeper.api import create_app
 from sealkeeper.config import Settings
-from sealkeeper.services import accounts, sealing_runs
+from sealkeeper.services import sealing_runs
 
 NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 LATER = NOW + dt.timedelta(days=1)
 
 
 def _clerk(home: Settings) -> TestClient:
-    new = accounts.create_account(home, accounts.LOCAL_OPERATOR, "u-clerk", ["clerk"], NOW, jurisdictions=["CN"])
-    client = TestClient(create_app(home, clock=lambda: NOW), raise_server_exceptions=False, follow_redirects=True)
-    page = client.post("/login", data={"username": new.username, "password": new.password,
-                                       "totp": pyotp.TOTP(new.totp_secret).at(NOW), "next": "/"})  # fmt: skip
-    assert page.status_code == 200, page.text
-    return client
+    return signed_in(home, NOW, "u-clerk", ["clerk"])
 
 
 def _row(page: str, fact: str) -> str:
