@@ -129,9 +129,10 @@ def queue_page(request: Request) -> Response:
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
         items = casework.work_queue(settings, account, now)
+        proposals = reader_review.awaiting_review(settings, account, now)
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=said(request, exc))
-    return render(request, "queue.html", account=account, items=items)
+    return render(request, "queue.html", account=account, items=items, proposals=proposals)
 
 
 def _case_page(request: Request, account: Account, case_id: str, status: int = 200, **extra: Any) -> HTMLResponse:

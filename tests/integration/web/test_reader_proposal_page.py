@@ -91,3 +91,18 @@ def test_a_clerk_of_another_jurisdiction_does_not_see_the_proposal(home: Setting
     assert refused.status_code == 422
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(table.c.state)).scalar_one() == "needs_review"
+
+
+def test_the_clerks_queue_lists_the_proposal_until_it_is_reviewed(home: Settings, tmp_path: Path) -> None:
+    case_id = _case_with_proposal(home, tmp_path)
+    clerk = _signed_in(home, "clerk", ["CN"])
+    queue = clerk.get("/queue")
+    assert queue.status_code == 200
+    listed = queue.text[queue.text.index('id="proposals-heading"') :]
+    assert "待复核的判决书识别建议" in listed
+    assert f'href="/cases/{case_id}#reader-proposal"' in listed
+    page = clerk.get(f"/cases/{case_id}")
+    token = re.search(r'name="csrf" value="([0-9a-f]{64})"', page.text)
+    assert token is not None
+    clerk.post(f"/cases/{case_id}/proposal/reject", data={"csrf": token.group(1)})
+    assert 'id="proposals-heading"' not in clerk.get("/queue").text
