@@ -194,7 +194,8 @@ def _opened(  # noqa: PLR0917 - the request, and for whom and in which role it i
                                                     concerning=str(body.get("concerning", "")))  # fmt: skip
         elif procedure == "representation":
             capacity = representation.Capacity(str(body.get("capacity")))
-            actor = Actor(account.id, representation.ROLE_OF[capacity])
+            # the actor's role is the capacity asked for only for a representative (``_for_whom``): anyone else
+            # keeps their own role, and the procedure refuses the link (Refusal.CAPACITY_ROLE)
             case, events = representation.file_representation(
                 case_id, subject, actor, at, capacity=capacity,
                 basis=representation.Basis(str(body.get("basis"))), document=str(body.get("document", "")),

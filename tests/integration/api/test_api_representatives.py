@@ -88,3 +88,15 @@ def test_a_link_is_refused_or_ended_and_then_gives_nothing(desk: Desk) -> None:
                                                       "concerning": approved})  # fmt: skip
     assert status == 422
     assert "on_behalf_of" in str(answer["error"])
+
+
+def test_only_a_representative_account_can_ask_for_a_link(desk: Desk) -> None:
+    """A clerk's account asking to be someone's guardian is refused by the procedure itself (its role is not the
+    capacity asked for), and nothing is filed."""
+    (_, person), _ = desk.records
+    body = {"procedure": "representation", "subject": person, "capacity": "guardian", "basis": "parent",
+            "document": "M-birth-1"}  # fmt: skip
+    status, refused = desk.post("clerk", "/cases", body)
+    assert status in (403, 409, 422), refused
+    assert refused.get("code") == "capacity_role", refused
+    assert not [e for e in desk.ledger() if e["type"] == "representation.requested"]
