@@ -88,7 +88,8 @@ def links_of(settings: Settings, account: Account, at: dt.datetime) -> list[dict
     """The representative's own links in every state (request_representation, logged)."""
     require(settings, account, Action.REQUEST_REPRESENTATION, at)
     with transaction(open_store(settings)) as conn:
-        links = [link for link in _links(conn) if link.representative == account.id]
+        decoded = (case_codec.decode(r.procedure, r.body) for r in repo.each_case(conn, PROCEDURE))
+        links = [c for c in decoded if isinstance(c, RepresentationCase) and c.representative == account.id]
     return [
         {"case_id": link.case_id, "subject": link.subject, "capacity": str(link.capacity), "basis": str(link.basis),
          "state": str(link.state), "due": None if link.due is None else link.due.isoformat()}

@@ -7,7 +7,7 @@ workers that changed the same case cannot both win (the loser's transaction fail
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,6 +39,12 @@ def cases_where(conn: Connection, *, procedure: str | None = None, subject: str 
     if states:
         query = query.where(cases.c.state.in_(list(states)))
     return list(conn.execute(query.order_by(cases.c.due.is_(None), cases.c.due, cases.c.case_id).limit(limit)))
+
+
+def each_case(conn: Connection, procedure: str, chunk: int = 1_000) -> Iterator[Row[Any]]:
+    """Every case of ``procedure``, streamed in ``chunk``s (no limit: for a scan that must not miss one)."""
+    query = sa.select(cases).where(cases.c.procedure == procedure).order_by(cases.c.case_id)
+    yield from conn.execute(query).yield_per(chunk)
 
 
 def insert_cases(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
