@@ -8,22 +8,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import httpx
 import numpy as np
 import pyotp
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Browser, Page, sync_playwright
-from processes import stop
+from processes import free_port, stop, wait_healthy
 
 from sealkeeper.config import Settings, load_settings
 from sealkeeper.reader.charges import BY_CODE
@@ -47,12 +44,6 @@ ROLES = ("data_subject", "clerk", "approver", "judicial_requester", "auditor", "
 ID_NUMBER = id_number(7, dt.date(1990, 1, 1))
 Account = tuple[str, str, str]  # (username, password, totp secret)
 Accounts = dict[str, Account]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def adult_bundle(as_of: dt.date) -> dict[str, Any]:
@@ -111,14 +102,7 @@ def serve(home: Path) -> Iterator[tuple[str, Accounts]]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.25)
-        else:
-            pytest.fail(f"the service did not start: {proc.stderr.read() if proc.stderr else ''}")
+        wait_healthy(proc, base)
         yield base, made
     finally:
         stop(proc)

@@ -9,18 +9,15 @@ import datetime as dt
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
-import pytest
 import sqlalchemy as sa
-from processes import stop
+from processes import free_port, stop, wait_healthy
 
 from sealkeeper.config import Settings, load_settings
 from sealkeeper.services import accounts, ledger_queries, sealing_runs
@@ -31,12 +28,6 @@ from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.synth.population import generate, write_bundles
 
 SEALKEEPER = Path(sys.executable).parent / "sealkeeper"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def children(pid: int) -> list[int]:
@@ -54,13 +45,7 @@ def served(home: Path, workers: int) -> Iterator[str]:
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # noqa: S603 - our own script
     base, started = f"http://127.0.0.1:{port}", []
     try:
-        for _ in range(240):
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.25)
-        else:
-            pytest.fail(f"the service did not start: {proc.stderr.read() if proc.stderr else ''}")
+        wait_healthy(proc, base)
         started = children(proc.pid)
         yield base
     finally:
