@@ -40,7 +40,11 @@ class ParamsShapeError(ValueError):
 class Metrics:
     charge_accuracy: float
     sentence_exact: float
-    n: int
+    n: int  # the documents scored
+
+    def json(self) -> dict[str, float]:
+        """The two scores as ``sealkeeper federated run --format json`` prints them (the count left out)."""
+        return {"charge_accuracy": self.charge_accuracy, "sentence_exact": self.sentence_exact}
 
 
 @dataclass(frozen=True)

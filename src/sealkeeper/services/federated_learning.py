@@ -29,30 +29,20 @@ from sealkeeper.federated.plan import Plan
 from sealkeeper.federated.processes import ProcInfo
 from sealkeeper.federated.runtime import FederationError, Outcome, run_federation
 from sealkeeper.reader.corpus import AgencyData, Judgment, make_corpus, pooled
-from sealkeeper.reader.model import ReaderModel
+from sealkeeper.reader.model import Metrics, ReaderModel
 from sealkeeper.services import reader_models
 
-__all__ = ["FederationError", "Report", "Scores", "run_experiment", "save_model"]
-
-
-@dataclass(frozen=True)
-class Scores:
-    charge_accuracy: float
-    sentence_exact: float
-    n: int
-
-    def json(self) -> dict[str, float]:
-        return {"charge_accuracy": self.charge_accuracy, "sentence_exact": self.sentence_exact}
+__all__ = ["FederationError", "Report", "run_experiment", "save_model"]
 
 
 @dataclass(frozen=True)
 class Report:
     plan: Plan
     agencies: list[str]
-    federated: Scores
-    federated_by_agency: list[Scores]
-    centralised: Scores
-    local: list[Scores]
+    federated: Metrics
+    federated_by_agency: list[Metrics]
+    centralised: Metrics
+    local: list[Metrics]
     epsilon: float | None
     epsilon_by_agency: list[float | None]
     seconds: float
@@ -76,19 +66,19 @@ class Report:
         }
 
 
-def pooled_scores(parts: Sequence[Scores]) -> Scores:
-    """Scores over several test sets taken together (weighted by their sizes)."""
+def pooled_scores(parts: Sequence[Metrics]) -> Metrics:
+    """Metrics over several test sets taken together (weighted by their sizes)."""
     n = sum(p.n for p in parts)
     if n == 0:
-        return Scores(0.0, 0.0, 0)
-    return Scores(sum(p.charge_accuracy * p.n for p in parts) / n, sum(p.sentence_exact * p.n for p in parts) / n, n)
+        return Metrics(0.0, 0.0, 0)
+    return Metrics(sum(p.charge_accuracy * p.n for p in parts) / n, sum(p.sentence_exact * p.n for p in parts) / n, n)
 
 
-def score(model: ReaderModel, corpus: Sequence[AgencyData]) -> Scores:
+def score(model: ReaderModel, corpus: Sequence[AgencyData]) -> Metrics:
     parts = []
     for agency in corpus:
         m = model.evaluate(agency.test)
-        parts.append(Scores(m.charge_accuracy, m.sentence_exact, m.n))
+        parts.append(Metrics(m.charge_accuracy, m.sentence_exact, m.n))
     return pooled_scores(parts)
 
 
@@ -127,7 +117,7 @@ def run_experiment(plan: Plan, *, workdir: Path | None = None, poll: float = 0.1
     with tempfile.TemporaryDirectory(prefix="sealkeeper-federation-") as tmp:
         outcome: Outcome = run_federation(plan, workdir or Path(tmp), poll=poll)
     by_agency = [
-        Scores(float(a["charge_accuracy"]), float(a["sentence_exact"]), int(a["n"]))
+        Metrics(float(a["charge_accuracy"]), float(a["sentence_exact"]), int(a["n"]))
         for a in outcome.summary["agencies"]
     ]
     centralised = score(trained(plan, pooled(corpus)), corpus)

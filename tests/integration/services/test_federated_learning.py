@@ -12,11 +12,10 @@ import pytest
 from sealkeeper.config import Settings, load_settings
 from sealkeeper.federated import privacy
 from sealkeeper.federated.plan import Plan
-from sealkeeper.reader.model import ReaderModel
+from sealkeeper.reader.model import Metrics, ReaderModel
 from sealkeeper.services import reader_models
 from sealkeeper.services.federated_learning import (
     Report,
-    Scores,
     agency_epsilons,
     pooled_scores,
     run_epsilon,
@@ -30,18 +29,18 @@ def settings(tmp_path: Path) -> Settings:  # no database is needed here
 
 
 def test_pooled_scores_weigh_each_held_out_judgment_once() -> None:
-    pooled = pooled_scores([Scores(1.0, 0.5, 30), Scores(0.0, 1.0, 10)])
-    assert pooled == Scores(0.75, 0.625, 40)
-    assert pooled_scores([]) == Scores(0.0, 0.0, 0)
+    pooled = pooled_scores([Metrics(1.0, 0.5, 30), Metrics(0.0, 1.0, 10)])
+    assert pooled == Metrics(0.75, 0.625, 40)
+    assert pooled_scores([]) == Metrics(0.0, 0.0, 0)
 
 
 def _report(plan: Plan) -> Report:
     model = ReaderModel.initial(seed=plan.seed)
     params = [p + np.float32(0.25) for p in model.get_params()]
-    s = Scores(0.9, 0.8, 100)
+    s = Metrics(0.9, 0.8, 100)
     return Report(
         plan=plan, agencies=["agency-1", "agency-2", "agency-3"], federated=s, federated_by_agency=[s, s, s],
-        centralised=Scores(0.95, 0.8, 300), local=[s, s, s], epsilon=12.5, epsilon_by_agency=[12.5, 12.5, 12.5],
+        centralised=Metrics(0.95, 0.8, 300), local=[s, s, s], epsilon=12.5, epsilon_by_agency=[12.5, 12.5, 12.5],
         seconds=10.0, round_seconds=[1.0],
         round_bytes=[1000], params=params, processes=[],
     )  # fmt: skip
