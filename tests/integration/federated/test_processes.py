@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -37,10 +38,14 @@ def test_stop_ends_the_whole_tree_by_pid_even_across_sessions(tmp_path: Path) ->
 
 
 def test_a_process_that_ignores_sigterm_is_killed(tmp_path: Path) -> None:
-    stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(300)"
+    ready = tmp_path / "ignoring"
+    stubborn = (f"import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); open({str(ready)!r}, 'w')"
+                ".close(); time.sleep(300)")  # fmt: skip
     with Fleet(tmp_path, dict(os.environ)) as fleet:
         proc = fleet.start("stubborn", [sys.executable, "-c", stubborn])
-        time.sleep(0.5)
-    assert proc.returncode is not None
-    assert proc.returncode < 0
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:  # SIGTERM is ignored from now on
+            time.sleep(0.02)
+        assert ready.exists()
+    assert proc.returncode == -signal.SIGKILL  # SIGTERM did nothing: it was killed
     assert read_proc(proc.pid) is None or not alive(fleet.all_pids()[0])
