@@ -20,9 +20,11 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from sealkeeper.config import Settings, load_settings
+from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import init_home
 from sealkeeper.services.store_access import close_all
 from sealkeeper.synth.identity import id_number
+from sealkeeper.synth.population import generate, write_bundles
 
 PG_URL = os.environ.get("SEALKEEPER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
@@ -93,6 +95,16 @@ def person_bundle(number: int, *, name: str = "张三", note: str | None = None,
             event,
         ],
     }
+
+
+@pytest.fixture
+def population(home: Settings, tmp_path: Path) -> Settings:
+    """The home with 300 synthetic people (seed 11) imported, decided on 2026-06-30."""
+    path = tmp_path / "people.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        write_bundles(generate(300, 11), handle)
+    import_file(home, path, dt.date(2026, 6, 30), dt.date(2026, 6, 30))
+    return home
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,14 +22,12 @@ from sealkeeper.model.record import EventType
 from sealkeeper.rules.cn_catalogue import Catalogue
 from sealkeeper.rules.cn_statute import StatuteParseError, parse_criminal_law_citation
 from sealkeeper.services import evaluation, record_categories, stats, stats_data
-from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import migrate_home
 from sealkeeper.services.store_access import close_all, open_store
 from sealkeeper.stats import queries
 from sealkeeper.store.database import _alembic_config, head_revision, make_engine
 from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.store.tables import bundles, decisions
-from sealkeeper.synth.population import generate, write_bundles
 
 AT = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -90,15 +87,6 @@ def old_record_rows(conn: Connection) -> Iterator[queries.RecordRow]:
 
 
 # ------------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def population(home: Settings, tmp_path: Path) -> Settings:
-    path = tmp_path / "people.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        write_bundles(generate(300, 11), handle)
-    import_file(home, path, dt.date(2026, 6, 30), dt.date(2026, 6, 30))
-    return home
 
 
 def stored_and_old(conn: Connection) -> list[tuple[str | None, str]]:

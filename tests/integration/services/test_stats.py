@@ -8,7 +8,6 @@ import datetime as dt
 import json
 from collections import Counter
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +16,6 @@ from sealkeeper.access import AccessRole, Account
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.config import Settings
 from sealkeeper.services import stats, stats_data
-from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
 from sealkeeper.stats import queries
 from sealkeeper.stats.errors import BudgetExceededError, StatsError
@@ -25,21 +23,11 @@ from sealkeeper.store.database import make_engine
 from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.store.stats_tables import stats_budgets, stats_releases
 from sealkeeper.store.tables import bundles, decisions, subjects
-from sealkeeper.synth.population import generate, write_bundles
 
 AT = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 STATISTICIAN = Account("acct-stat", frozenset({AccessRole.STATISTICIAN}))
 CLERK = Account("acct-clerk", frozenset({AccessRole.CLERK}), jurisdictions=frozenset({"CN"}))
 ADMINISTRATOR = Account("acct-admin", frozenset({AccessRole.ADMINISTRATOR}))
-
-
-@pytest.fixture
-def population(home: Settings, tmp_path: Path) -> Settings:
-    path = tmp_path / "people.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        write_bundles(generate(300, 11), handle)
-    import_file(home, path, dt.date(2026, 6, 30), dt.date(2026, 6, 30))
-    return home
 
 
 def ledger(home: Settings) -> list[dict[str, object]]:
