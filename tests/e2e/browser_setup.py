@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 import pyotp
 import pytest
@@ -135,3 +136,15 @@ def shoot(page: Page, step: str) -> None:
 
 def totp(account: Account) -> str:
     return pyotp.TOTP(account[2]).now()
+
+
+def court_requests(base: str, judge: Account, record: str, case_number: str) -> tuple[httpx.Client, str]:
+    """The court's system signs in over the API and asks to read the sealed ``record`` for a trial; the
+    signed-in client (the caller closes it) and the request's id."""
+    client = httpx.Client(base_url=f"{base}/api/v1", timeout=30)
+    session = client.post("/session", json={"username": judge[0], "password": judge[1], "totp": totp(judge)})
+    assert session.status_code == 200, session.text
+    client.headers["Authorization"] = f"Bearer {session.json()['token']}"
+    asked = client.post("/access-requests", json={"record": record, "purpose": "trial", "case_number": case_number})
+    assert asked.status_code == 201, asked.text
+    return client, str(asked.json()["id"])

@@ -16,9 +16,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from browser_setup import ID_NUMBER, Account, Accounts, chromium, serve, shoot, totp
+from browser_setup import ID_NUMBER, Account, Accounts, chromium, court_requests, serve, shoot, totp
 from playwright.sync_api import Browser, Page
 from pypdf import PdfReader
 
@@ -123,18 +122,6 @@ def apply_review_decide(browser: Browser, base: str, made: Accounts) -> tuple[Pa
     return person, approver, officer, record
 
 
-def court_reads(base: str, judge: Account, record: str) -> tuple[httpx.Client, str]:
-    """The court's system signs in and asks to read the sealed record (API)."""
-    client = httpx.Client(base_url=f"{base}/api/v1", timeout=30)
-    session = client.post("/session", json={"username": judge[0], "password": judge[1], "totp": totp(judge)})
-    assert session.status_code == 200, session.text
-    client.headers["Authorization"] = f"Bearer {session.json()['token']}"
-    asked = client.post("/access-requests", json={"record": record, "purpose": "trial",
-                                                  "case_number": "(2026)京0105刑初9号"})  # fmt: skip
-    assert asked.status_code == 201, asked.text
-    return client, str(asked.json()["id"])
-
-
 def test_the_whole_journey_in_the_browser(server: tuple[str, Accounts]) -> None:
     base, made = server
     with chromium() as browser:
@@ -144,7 +131,7 @@ def test_the_whole_journey_in_the_browser(server: tuple[str, Accounts]) -> None:
         assert "盗窃罪" not in after  # sealed: the certificate no longer shows the record
         assert "未发现浏览器测试有犯罪记录" in after, after
 
-        court, request_id = court_reads(base, made["judicial_requester"], record)
+        court, request_id = court_requests(base, made["judicial_requester"], record, "(2026)京0105刑初9号")
         approver.goto(f"{base}/inbox")
         assert approver.get_by_text("审判").is_visible()  # the stated purpose, translated
         shoot(approver, "14-approver-inbox")

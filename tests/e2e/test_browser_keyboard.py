@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
-from browser_setup import Account, Accounts, chromium, serve, shoot, totp
+from browser_setup import Account, Accounts, chromium, court_requests, serve, shoot, totp
 from playwright.sync_api import Page
 
 LIMIT = 60  # Tab presses before a test gives up looking for an element
@@ -91,7 +90,9 @@ def test_apply_review_decide_and_approve_an_access_with_the_keyboard(server: tup
         application = apply_with_the_keyboard(person)
         approver = browser.new_page()
         review_and_decide_with_the_keyboard(browser.new_page(), approver, base, made, application)
-        request_id = court_asks(base, made["judicial_requester"], person_record(person, base))
+        court, request_id = court_requests(base, made["judicial_requester"], person_record(person, base),
+                                           "(2026)京0105刑初7号")  # fmt: skip
+        court.close()
         approver.goto(f"{base}/queue")  # signed in already (a second sign-in would replay the same TOTP code)
         tab_to(approver, "a[href='/inbox']")
         press(approver, "Enter")
@@ -164,14 +165,3 @@ def person_record(person: Page, base: str) -> str:
     person.goto(f"{base}/me")
     assert "已封存" in person.locator("td.state").first.inner_text()
     return person.locator("td.state").first.locator("xpath=..").locator("td").nth(1).inner_text()
-
-
-def court_asks(base: str, judge: Account, record: str) -> str:
-    with httpx.Client(base_url=f"{base}/api/v1", timeout=30) as client:
-        session = client.post("/session", json={"username": judge[0], "password": judge[1], "totp": totp(judge)})
-        assert session.status_code == 200, session.text
-        client.headers["Authorization"] = f"Bearer {session.json()['token']}"
-        asked = client.post("/access-requests", json={"record": record, "purpose": "trial",
-                                                      "case_number": "(2026)京0105刑初7号"})  # fmt: skip
-        assert asked.status_code == 201, asked.text
-        return str(asked.json()["id"])
