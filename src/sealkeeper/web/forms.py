@@ -67,3 +67,22 @@ def body_from_form(command: type[Any], form: dict[str, str]) -> dict[str, Any]:
         elif raw:
             body[field.name] = raw
     return body
+
+
+def _listed(text: object) -> list[str]:
+    """A comma-separated form field as its non-empty items."""
+    return [item.strip() for item in str(text or "").split(",") if item.strip()]
+
+
+def application_body(records: list[str], materials: object) -> tuple[dict[str, Any], str]:
+    """The person's application form (records ticked, material ids separated by commas) as a request body, and
+    the field left empty (``records`` first, then ``materials``; "" when both are given)."""
+    listed = _listed(materials)
+    missing = "records" if not records else "materials" if not listed else ""
+    return {"records": records, "materials": listed}, missing
+
+
+def opening_body(form: Any) -> dict[str, Any]:
+    """The person's objection, correction, deletion or complaint form as a request body (empty texts left out)."""
+    text = {key: str(form.get(key, "")).strip() for key in ("record_case", "contest", "ground", "concerning")}
+    return {**{key: value for key, value in text.items() if value}, "fields": _listed(form.get("fields", ""))}

@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.services import casework, evaluation, procedure_service, reader_review, sign_in, timeline
-from sealkeeper.web.forms import body_from_form, fields_of
+from sealkeeper.web.forms import application_body, body_from_form, fields_of, opening_body
 from sealkeeper.web.i18n import LANGUAGES, language, translations
 from sealkeeper.web.refusals import fields_of as refused_fields
 from sealkeeper.web.refusals import gettext_of, said, say
@@ -229,12 +229,9 @@ async def apply(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     account, form = got
-    records = [str(v) for v in form.getlist("records")]
-    materials = [m.strip() for m in str(form.get("materials", "")).split(",") if m.strip()]
-    missing = "records" if not records else "materials" if not materials else ""
+    body, missing = application_body([str(v) for v in form.getlist("records")], form.get("materials"))
     if missing:  # said beside that field (the page focuses it); nothing is filed
         return RedirectResponse(f"/me?field={missing}", status_code=303)
-    body = {"records": records, "materials": materials}
     try:
         procedure_service.open_case(request.app.state.settings, account, "application", body, request.app.state.clock())
     except SealkeeperError as exc:
@@ -255,9 +252,7 @@ async def open_own(request: Request, procedure: str) -> Response:
     if procedure not in PERSON_PROCEDURES:
         message = say(gettext_of(request), "no_such_procedure", {"procedure": procedure})
         return render(request, "error.html", 404, account=account, message=message)
-    text = {key: str(form.get(key, "")).strip() for key in ("record_case", "contest", "ground", "concerning")}
-    body: dict[str, Any] = {key: value for key, value in text.items() if value}
-    body["fields"] = [f.strip() for f in str(form.get("fields", "")).split(",") if f.strip()]
+    body = opening_body(form)
     try:
         procedure_service.open_case(request.app.state.settings, account, procedure, body, request.app.state.clock())
     except SealkeeperError as exc:

@@ -18,6 +18,7 @@ from sealkeeper.access import Account
 from sealkeeper.errors import SealkeeperError
 from sealkeeper.procedures.representation import Basis
 from sealkeeper.services import procedure_service, representatives
+from sealkeeper.web.forms import application_body, opening_body
 from sealkeeper.web.pages import account_or_login, posted, render
 from sealkeeper.web.refusals import fields_of, gettext_of, said, say
 
@@ -55,13 +56,10 @@ async def apply_for(request: Request) -> Response:
         return got
     account, form = got
     person = str(form.get("on_behalf_of", "")).strip()
-    records = [str(v) for v in form.getlist("records")]
-    materials = [m.strip() for m in str(form.get("materials", "")).split(",") if m.strip()]
-    missing = "records" if not records else "materials" if not materials else ""
+    body, missing = application_body([str(v) for v in form.getlist("records")], form.get("materials"))
     if missing:  # said beside that field of this person's form; nothing is filed
         return _page(request, account, 422, failed_for=person, field=missing)
-    body = {"records": records, "materials": materials, "on_behalf_of": person}
-    return _open(request, account, "application", body)
+    return _open(request, account, "application", {**body, "on_behalf_of": person})
 
 
 @router.post("/represented/open/{procedure}")
@@ -71,10 +69,7 @@ async def open_for(request: Request, procedure: str) -> Response:
     if isinstance(got, Response):
         return got
     account, form = got
-    text = {key: str(form.get(key, "")).strip() for key in ("record_case", "contest", "ground", "concerning")}
-    body: dict[str, Any] = {key: value for key, value in text.items() if value}
-    body["fields"] = [f.strip() for f in str(form.get("fields", "")).split(",") if f.strip()]
-    body["on_behalf_of"] = str(form.get("on_behalf_of", "")).strip()
+    body = {**opening_body(form), "on_behalf_of": str(form.get("on_behalf_of", "")).strip()}
     if procedure not in OPENABLE:
         message = say(gettext_of(request), "no_such_procedure", {"procedure": procedure})
         return render(request, "error.html", 404, account=account, message=message)
