@@ -75,6 +75,20 @@ def test_an_id_number_is_never_printed_on_a_certificate() -> None:
         dataclasses.replace(certificate("general"), office=f"公安局 {ID_NUMBER}")
 
 
+@pytest.mark.parametrize("record_id", ["RC-1234567890123456", "R-9876543210987654"])
+def test_a_record_id_whose_hex_digits_are_all_decimal_is_printed(record_id: str) -> None:
+    """About one record id in 600 is 16 decimal digits after its prefix: 15 of them in a row looked like an
+    old ID number, and that person could get no certificate at all."""
+    lines = certificate_view([pair(record_id, Status.NOT_SEALED)], "general", CN)
+    doc = make_certificate(
+        holder=HOLDER, purpose="general", office=OFFICE, issued_on=dt.date(2026, 1, 1), lines=lines, rules=CN,
+        labels={record_id: "2025-03-01 盗窃罪"},
+    )  # fmt: skip
+    assert [e.record_id for e in doc.entries] == [record_id]
+    with pytest.raises(DocumentError, match=r"entries\[0\]\.record_id: looks like an ID number"):
+        dataclasses.replace(doc, entries=(dataclasses.replace(doc.entries[0], record_id=f"RC-{ID_NUMBER}"),))
+
+
 def test_an_id_number_in_a_record_label_is_refused() -> None:
     lines = certificate_view([UNSEALED_THEFT], "general", CN)
     with pytest.raises(DocumentError, match=r"entries\[0\]\.label"):
