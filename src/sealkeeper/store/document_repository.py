@@ -40,10 +40,15 @@ def person_records(conn: Connection, token: str, jurisdiction: str) -> list[Any]
     """What a certificate reads of one person, in one query: each stored decision of their bundles in
     ``jurisdiction`` with the bundle's facts and the record's automatic-sealing case (columns ``case_body`` and
     ``case_state``, None when the run has not reached it). Bundles without a decision come with None too."""
-    on_case = sa.and_(cases.c.procedure == "sealing", cases.c.bundle == decisions.c.bundle_id,
-                      cases.c.record == decisions.c.record_id)  # fmt: skip
+    return list(conn.execute(person_records_query(token, jurisdiction)))
+
+
+def person_records_query(token: str, jurisdiction: str) -> sa.Select[Any]:
+    """The query of ``person_records``; its join on the sealing case matches ``ix_cases_bundle`` whole."""
+    on_case = sa.and_(cases.c.bundle == decisions.c.bundle_id, cases.c.record == decisions.c.record_id,
+                      cases.c.procedure == "sealing")  # fmt: skip
     joined = bundles.outerjoin(decisions, decisions.c.bundle_id == bundles.c.id).outerjoin(cases, on_case)
-    query = (
+    return (
         sa.select(
             bundles.c.id,
             bundles.c.facts,
@@ -56,7 +61,6 @@ def person_records(conn: Connection, token: str, jurisdiction: str) -> list[Any]
         .where(bundles.c.token == token, bundles.c.jurisdiction == jurisdiction)
         .order_by(bundles.c.id, decisions.c.record_id)
     )
-    return list(conn.execute(query))
 
 
 def identity_and_key(conn: Connection, token: str) -> Any:

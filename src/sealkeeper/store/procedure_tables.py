@@ -39,7 +39,8 @@ cases = Table(
     Column("narrative", LargeBinary, nullable=True),
 )
 Index("ix_cases_procedure_state", cases.c.procedure, cases.c.state)
-Index("ix_cases_bundle", cases.c.bundle, cases.c.record)
+# The procedure last: the certificate's join on all three matches it whole (migration 0009).
+Index("ix_cases_bundle", cases.c.bundle, cases.c.record, cases.c.procedure)
 Index("ix_cases_eligible_on", cases.c.eligible_on)
 
 runs = Table(
