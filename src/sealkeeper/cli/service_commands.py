@@ -25,12 +25,13 @@ def serve(host: str, port: int, workers: int) -> None:
     (``bench/bench_certificates.py``); more workers need the home's settings from the environment, as here."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
-    from sealkeeper.api import create_app  # noqa: PLC0415 - nor the application
+    from sealkeeper.api.app import create_app, prepare  # noqa: PLC0415 - nor the application
 
     run = partial(uvicorn.run, host=host, port=port, log_level="warning", access_log=False, loop="uvloop",
                   http="httptools")  # fmt: skip
     click.echo(f"sealkeeper serving {settings().home} on http://{host}:{port}  (OpenAPI: /openapi.json)")
     if workers == 1:
+        prepare(settings())
         run(create_app(settings()))
     else:
         run("sealkeeper.api.app:app_from_environment", factory=True, workers=workers)

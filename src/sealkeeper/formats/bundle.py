@@ -82,6 +82,13 @@ def _fast_validators() -> tuple[Any, dict[str, Any]]:
     return fastjsonschema.compile(outer, formats=_DATE_FORMAT), per_type
 
 
+def compile_validators() -> None:
+    """Compile the schema's validators now (a server does it before its first request, so that a burst of
+    concurrent first requests does not compile them in every thread at once)."""
+    _fast_validators()
+    _branch_validators()
+
+
 def _fast_check(obj: Any) -> None:
     outer, per_type = _fast_validators()
     outer(obj)

@@ -7,8 +7,11 @@ Third-party database errors are wrapped into StoreError here, with no SQL parame
 
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -50,9 +53,14 @@ def _sqlite_begin(connection: Connection) -> None:
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL and foreign keys on every connection."""
     try:
-        # a served API runs up to 40 request threads: the default pool (5 + 10) made requests wait and fail
-        pooled = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 30, "pool_timeout": 10}
-        engine = sa.create_engine(url, future=True, **pooled)
+        # A served API runs up to 40 request threads (anyio's default). SQLAlchemy's default pool (5 + 10)
+        # made requests wait and fail on PostgreSQL; on SQLite it opened and closed a connection, with its
+        # pragmas, for each request over 5 in flight. A SQLite connection is a file handle and a page cache:
+        # one is kept for each thread. PostgreSQL keeps 20 (its server allows 100 for every worker process).
+        # An in-memory SQLite database keeps its single connection (SingletonThreadPool).
+        in_memory = url in {"sqlite://", "sqlite:///:memory:"} or "mode=memory" in url
+        pooled = {"pool_size": 40 if url.startswith("sqlite") else 20, "max_overflow": 30, "pool_timeout": 10}
+        engine = sa.create_engine(url, future=True, **({} if in_memory else pooled))
     except (sa.exc.ArgumentError, ModuleNotFoundError) as exc:
         raise StoreError(f"cannot use database URL: {type(exc).__name__}: {exc}") from None
     if engine.dialect.name == "sqlite":
@@ -119,7 +127,54 @@ def check_schema(engine: Engine) -> None:
 def transaction(engine: Engine) -> Iterator[Connection]:
     """One unit of work: everything inside commits together or not at all."""
     try:
-        with engine.connect() as plain, plain.execution_options(sqlite_write=True).begin():
+        with _writer_turn(engine), engine.connect() as plain, plain.execution_options(sqlite_write=True).begin():
             yield plain
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"database error ({type(exc).__name__}); nothing from this step was written") from None
+
+
+class _WriterTurn:
+    """Whose turn it is to write a SQLite file, among the threads and processes of this machine.
+
+    SQLite lets one writer in at a time and makes the others poll: a writer that finds the file locked
+    sleeps 1, 2, 5, 10 … up to 100 ms between tries (its busy handler), whenever the lock was freed. Two
+    server processes writing certificates lost hundreds of milliseconds per request that way. Queued on
+    ``flock`` (between processes) and a lock (between threads), a writer starts as soon as the one before
+    it ends. SQLite's own lock stays what guarantees it; this only orders sealkeeper's writers. Re-entrant:
+    a unit of work inside another in the same thread (SQLite would refuse it anyway) does not wait on itself.
+    The lock file lies beside the database (``<file>-writer``); it is empty."""
+
+    def __init__(self, path: str) -> None:
+        self.path = f"{path}-writer"
+        self.lock = threading.RLock()
+        self.depth = 0
+        self.fd: int | None = None
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        with self.lock:
+            if self.fd is None:
+                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            fd = self.fd
+            if self.depth == 0:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            self.depth += 1
+            try:
+                yield
+            finally:
+                self.depth -= 1
+                if self.depth == 0:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+_TURNS: dict[str, _WriterTurn] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+def _writer_turn(engine: Engine) -> AbstractContextManager[None]:
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return nullcontext()
+    with _TURNS_LOCK:
+        found = _TURNS.setdefault(os.path.abspath(path), _WriterTurn(os.path.abspath(path)))
+    return found.turn()
