@@ -9,11 +9,11 @@ automatic sealing run, a certificate officer with an API token (``services.accou
   access decision, the records and their sealing states, the name decrypted, Ed25519 signing, the document
   stored and both ledger entries, one transaction each).
 
-Open loop: request i is sent at ``start + i / rate`` whether or not earlier ones came back (a pool of
-``--workers`` threads, each with a keep-alive httpx client), and its latency counts from that scheduled
-time, so a slow server cannot slow the arrivals down (while fewer than ``--workers`` are in flight).
-Errors (counted by kind): anything but a 2xx, no answer within 10 s, or not sent within 10 s of its
-scheduled time because every sender was busy (so an overloaded run still ends). The people asked for
+Open loop (``open_loop.py``): request i is sent at ``start + i / rate`` whether or not earlier ones came back,
+from one asyncio event loop with at most ``--workers`` keep-alive aiohttp connections, and its latency counts
+from that scheduled time, so a slow server cannot slow the arrivals down. Errors (counted by kind): anything
+but a 2xx, no answer within 10 s, or not sent within 10 s of its scheduled time because every connection was
+busy (so an overloaded run still ends). The people asked for
 have no record that needs review (such a certificate is refused with 409 by design; that is not a load
 error). After the run the ledger is counted: every certificate answered 200 has its ``document.issued``.
 
@@ -27,6 +27,7 @@ run), which the other sessions on the machine change less than the latencies.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import datetime as dt
 import json
@@ -37,17 +38,17 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
 import httpx
 import sqlalchemy as sa
 
+import open_loop
+from open_loop import Result
 from sealkeeper.config import Settings, load_settings
 from sealkeeper.services import accounts, sealing_runs
 from sealkeeper.services.importing import import_file
@@ -59,20 +60,6 @@ from sealkeeper.synth.population import generate, write_bundles
 
 PG_URL = os.environ.get("SEALKEEPER_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TARGET_P99_MS = 25.0
-TIMEOUT = 10.0
-
-
-@dataclass
-class Result:
-    sent: int
-    errors: int
-    latencies_ms: list[float]
-    kinds: Counter[str]
-    cpu_s: float = 0.0  # the server's CPU time over the run
-
-    def pct(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
 @dataclass
@@ -164,68 +151,26 @@ def server(demo: Demo, workers: int) -> Iterator[tuple[str, int]]:
         process.wait(timeout=10)
 
 
-class Sender:
-    """Open-loop sending from a thread pool: one keep-alive ``httpx.Client`` per worker thread."""
+async def measure(base: str, demo: Demo, rate: int, args: argparse.Namespace, *, pid: int) -> tuple[Result, Result]:
+    """``/healthz`` then certificates at ``rate`` for ``args.seconds`` each, on one keep-alive session."""
+    rng = random.Random(args.seed)  # noqa: S311 - which person to ask for, not a secret
+    headers = {"Authorization": f"Bearer {demo.token}"}
+    async with open_loop.session(base, headers, args.workers) as client:
 
-    def __init__(self, base: str, token: str, workers: int) -> None:
-        self.base, self.headers = base, {"Authorization": f"Bearer {token}"}
-        self.local = threading.local()
-        self.pool = ThreadPoolExecutor(max_workers=workers)
+        def health(c: aiohttp.ClientSession) -> Awaitable[int]:
+            return open_loop.status_of(c.get("/healthz"))
 
-    def client(self) -> httpx.Client:
-        if not hasattr(self.local, "client"):
-            self.local.client = httpx.Client(base_url=self.base, headers=self.headers, timeout=TIMEOUT)
-        client: httpx.Client = self.local.client
-        return client
+        def certificate(c: aiohttp.ClientSession) -> Awaitable[int]:
+            body = {"id_number": rng.choice(demo.id_numbers), "purpose": "general"}
+            return open_loop.status_of(c.post("/api/v1/certificates", json=body))
 
-    def run(self, rate: int, seconds: float, request: Callable[[httpx.Client], httpx.Response]) -> Result:
-        """Send ``rate`` requests a second for ``seconds``, request i at ``start + i / rate`` whether or not the
-        earlier ones came back; each latency counts from the scheduled time (no coordinated omission)."""
-        total = int(rate * seconds)
-        latencies: list[float] = []
-        failures: list[str] = []
-
-        def one(due: float) -> None:
-            if time.perf_counter() - due > TIMEOUT:  # waited for a free sender longer than a client would
-                failures.append("not sent within 10 s")
-                return
-            try:
-                status = request(self.client()).status_code
-            except httpx.HTTPError as exc:
-                failures.append(type(exc).__name__)
-                return
-            if 200 <= status < 300:
-                latencies.append((time.perf_counter() - due) * 1000)
-            else:
-                failures.append(f"HTTP {status}")
-
-        start = time.perf_counter() + 0.05
-        futures = []
-        for i in range(total):
-            due = start + i / rate
-            pause = due - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
-            futures.append(self.pool.submit(one, due))
-        wait(futures)
-        return Result(total, len(failures), latencies, Counter(failures))
-
-
-def measure(
-    sender: Sender, demo: Demo, rate: int, seconds: float, rng: random.Random, *, pid: int
-) -> tuple[Result, Result]:
-    sender.run(rate, 1.0, lambda c: c.get("/healthz"))  # warm the connections
-    used = cpu_seconds(pid)
-    health = sender.run(rate, seconds, lambda c: c.get("/healthz"))
-    health.cpu_s, used = cpu_seconds(pid) - used, cpu_seconds(pid)
-
-    def certificate(c: httpx.Client) -> httpx.Response:
-        body = {"id_number": rng.choice(demo.id_numbers), "purpose": "general"}
-        return c.post("/api/v1/certificates", json=body)
-
-    certs = sender.run(rate, seconds, certificate)
-    certs.cpu_s = cpu_seconds(pid) - used
-    return health, certs
+        await open_loop.run(client, rate, 1.0, health)  # open the connections
+        used = cpu_seconds(pid)
+        healthz = await open_loop.run(client, rate, args.seconds, health)
+        healthz.cpu_s, used = cpu_seconds(pid) - used, cpu_seconds(pid)
+        certs = await open_loop.run(client, rate, args.seconds, certificate)
+        certs.cpu_s = cpu_seconds(pid) - used
+    return healthz, certs
 
 
 def issued(settings: Settings) -> int:
@@ -252,10 +197,8 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
         before = issued(demo.settings)
         ok = 0
         with server(demo, args.server_workers) as (base, pid):
-            sender = Sender(base, demo.token, args.workers)
             for rate in args.rates:
-                rng = random.Random(args.seed)  # noqa: S311 - which person to ask for, not a secret
-                health, certs = measure(sender, demo, rate, args.seconds, rng, pid=pid)
+                health, certs = asyncio.run(measure(base, demo, rate, args, pid=pid))
                 ok += certs.sent - certs.errors
                 ratio = certs.pct(0.99) / health.pct(0.99)
                 met = certs.pct(0.99) <= TARGET_P99_MS and certs.errors == 0
@@ -277,7 +220,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--workers", type=int, default=64, help="sending threads (requests in flight at most)")
+    parser.add_argument("--workers", type=int, default=64, help="connections (requests in flight at most)")
     parser.add_argument("--server-workers", type=int, default=1, help="sealkeeper serve --workers")
     args = parser.parse_args()
     for backend in args.backends.split(","):
