@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.engine import Connection
 
 from sealkeeper.store.database import make_engine, migrate
-from sealkeeper.store.document_repository import person_records_query
+from sealkeeper.store.document_repository import PERSON_RECORDS
 
 
 @pytest.fixture
@@ -25,8 +25,8 @@ def conn(tmp_path: Path) -> Iterator[Connection]:
 def test_the_sealing_case_is_found_through_its_record_not_by_scanning_the_procedure(conn: Connection) -> None:
     """Before migration 0009, SQLite joined each decision to its case through ``ix_cases_procedure_state``:
     every sealing case of the store read for each decision of the person."""
-    query = person_records_query("s" + "a" * 24, "CN")
-    sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+    values = {"token": "s" + "a" * 24, "jurisdiction": "CN"}
+    sql = str(PERSON_RECORDS.params(values).compile(conn, compile_kwargs={"literal_binds": True}))
     plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
     on_cases = [step for step in plan if " cases " in f"{step} "]
     assert on_cases, plan
