@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from sealkeeper.config import Settings, load_settings
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.records import init_home
-from sealkeeper.services.store_access import close_all
+from sealkeeper.services.store_access import close_all, open_store
+from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.synth.identity import id_number
 from sealkeeper.synth.population import generate, write_bundles
 
@@ -59,6 +60,13 @@ def home(tmp_path: Path, database_url: str) -> Settings:
     settings = make_settings(tmp_path / "home", database_url)
     init_home(settings)
     return settings
+
+
+def ledger_events(home: Settings, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every event in the home's ledger, in order (only those of type ``kind`` if given)."""
+    with open_store(home).connect() as conn:
+        found = [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data)).scalars()]
+    return [e for e in found if kind is None or e["type"] == kind]
 
 
 def write_jsonl(path: Path, bundles: list[dict[str, Any]]) -> Path:

@@ -28,7 +28,7 @@ from sealkeeper.formats.canonical import canonical
 from sealkeeper.reader import review as fact_review
 from sealkeeper.reader.facts import FIELDS
 from sealkeeper.services import sealed_records
-from sealkeeper.services.authorization import decide_and_log, refused, require
+from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.ledger import Ledger, open_ledger
 from sealkeeper.services.protection import Protector, open_protector
 from sealkeeper.services.reader_apply import new_version
@@ -137,11 +137,11 @@ def for_case(settings: Settings, actor: Account, case_id: str, at: dt.datetime) 
             "decided_on": row.decided_on.isoformat() if row.decided_on else None}  # fmt: skip
 
 
-def awaiting_review(settings: Settings, actor: Account, at: dt.datetime, limit: int = 200) -> list[dict[str, Any]]:
+def proposals_awaiting(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
     """The sealing cases whose record has a reader proposal a person has not yet confirmed or rejected, oldest
-    first (at most ``limit``): the clerk's queue lists them (VIEW_QUEUE, logged). Case ids and dates only; the
-    proposal itself is read on the case page, under that record's own access decision."""
-    require(settings, actor, Action.VIEW_QUEUE, at)
+    first (at most ``limit``), for the clerk's queue (``casework.queue_with_proposals``, under its one logged
+    VIEW_QUEUE decision). Case ids and dates only; the proposal itself is read on the case page, under that
+    record's own access decision."""
     query = (
         sa.select(cases.c.case_id, reader_proposals.c.proposed_on, reader_proposals.c.model_version)
         .select_from(reader_proposals.join(cases, (cases.c.bundle == reader_proposals.c.bundle_id)
@@ -150,10 +150,8 @@ def awaiting_review(settings: Settings, actor: Account, at: dt.datetime, limit: 
         .order_by(reader_proposals.c.proposed_on, cases.c.case_id)
         .limit(limit)
     )  # fmt: skip
-    with open_store(settings).connect() as conn:
-        rows = conn.execute(query).all()
     return [{"case_id": r.case_id, "proposed_on": r.proposed_on.isoformat(), "model_version": r.model_version}
-            for r in rows]  # fmt: skip
+            for r in conn.execute(query)]  # fmt: skip
 
 
 def _pending(conn: Connection, settings: Settings, ledger: Ledger, actor: Account, case_id: str, *,

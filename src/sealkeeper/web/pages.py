@@ -128,8 +128,7 @@ def queue_page(request: Request) -> Response:
         return account
     settings, now = request.app.state.settings, request.app.state.clock()
     try:
-        items = casework.work_queue(settings, account, now)
-        proposals = reader_review.awaiting_review(settings, account, now)
+        items, proposals = casework.queue_with_proposals(settings, account, now)
     except SealkeeperError as exc:
         return render(request, "error.html", 403, account=account, message=said(request, exc))
     return render(request, "queue.html", account=account, items=items, proposals=proposals)

@@ -9,10 +9,9 @@ import datetime as dt
 import json
 import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
-import sqlalchemy as sa
+from conftest import ledger_events
 from judicial_setup import CASE, CST, Story, T, check_proof, sealed_story
 
 from sealkeeper.access import NoticeDelay, SelfApprovalError
@@ -22,8 +21,6 @@ from sealkeeper.errors import StoreError
 from sealkeeper.services import judicial_access as ja
 from sealkeeper.services import sealing_runs
 from sealkeeper.services.access_history import my_access_history
-from sealkeeper.services.store_access import open_store
-from sealkeeper.store.ledger_tables import ledger_entries
 
 HOUR = dt.timedelta(hours=1)
 TICK = dt.timedelta(microseconds=1)
@@ -34,10 +31,7 @@ def story(home: Settings, tmp_path: Path) -> Story:
     return sealed_story(home, tmp_path)
 
 
-def events(home: Settings, kind: str | None = None) -> list[dict[str, Any]]:
-    with open_store(home).connect() as conn:
-        found = [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data)).scalars()]
-    return [e for e in found if kind is None or e["type"] == kind]
+events = ledger_events
 
 
 def approved(story: Story, at: dt.datetime = T, delay: NoticeDelay | None = None, record: int = 0) -> str:

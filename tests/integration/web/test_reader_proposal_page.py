@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import person_bundle, write_jsonl
+from conftest import ledger_events, person_bundle, write_jsonl
 from fastapi.testclient import TestClient
 from reader_setup import theft_judgment, train_small, write_texts
 from web_session import signed_in
@@ -96,8 +96,11 @@ def test_a_clerk_of_another_jurisdiction_does_not_see_the_proposal(home: Setting
 def test_the_clerks_queue_lists_the_proposal_until_it_is_reviewed(home: Settings, tmp_path: Path) -> None:
     case_id = _case_with_proposal(home, tmp_path)
     clerk = _signed_in(home, "clerk", ["CN"])
+    before = len(ledger_events(home, "access.decision"))
     queue = clerk.get("/queue")
     assert queue.status_code == 200
+    logged = ledger_events(home, "access.decision")[before:]
+    assert [e["action"] for e in logged] == ["view_queue"]  # one view, one entry (it was logged twice)
     listed = queue.text[queue.text.index('id="proposals-heading"') :]
     assert "待复核的判决书识别建议" in listed
     assert f'href="/cases/{case_id}#reader-proposal"' in listed
