@@ -27,10 +27,11 @@ from sqlalchemy.engine import Connection
 from sealkeeper.access import AccessRequest, Account, Action, Context, Resource
 from sealkeeper.config import Settings
 from sealkeeper.procedures import application, complaint, objection, representation, rights, unsealing
-from sealkeeper.procedures.base import Actor, Case, Event, Reason, Role, transition
+from sealkeeper.procedures.base import Actor, Case, Event, Role, transition
 from sealkeeper.procedures.effects import follow_ups
 from sealkeeper.procedures.sealing import RecordCase, SealingState
 from sealkeeper.services import erasure, representatives
+from sealkeeper.services import opening_fields as field
 from sealkeeper.services.authorization import decide_and_log, refused
 from sealkeeper.services.cases import CaseBook, ledger_event
 from sealkeeper.services.ledger import open_ledger
@@ -175,41 +176,42 @@ def _opened(  # noqa: PLR0917 - the request, and for whom and in which role it i
     events: tuple[Event, ...]
     try:
         if procedure == "application":
-            records = tuple(body.get("records") or ())
+            records, materials = field.texts(procedure, body, "records"), field.texts(procedure, body, "materials")
             case, events = application.file_application(case_id, subject, actor, at, records=records,
-                                                        materials=tuple(body.get("materials") or ()))  # fmt: skip
+                                                        materials=materials)  # fmt: skip
         elif procedure == "objection":
-            contested = work.case(str(body.get("contest", "")))
+            contested = work.case(field.text(procedure, body, "contest"))
             subject = contested.subject
             contest = (objection.contest_refusal(contested) if isinstance(contested, application.ApplicationCase)
                        else objection.contest_unsealing(contested))  # type: ignore[arg-type]  # fmt: skip
             case, events = objection.file_objection(case_id, subject, actor, at, contest=contest)
         elif procedure in ("correction", "deletion"):
             opener = rights.file_correction if procedure == "correction" else rights.file_deletion
-            case, events = opener(case_id, subject, actor, at, record_case=str(body.get("record_case", "")),
-                                  fields=tuple(body.get("fields") or ()))  # fmt: skip
+            case, events = opener(case_id, subject, actor, at, record_case=field.text(procedure, body, "record_case"),
+                                  fields=field.texts(procedure, body, "fields"))  # fmt: skip
         elif procedure == "complaint":
             case, events = complaint.file_complaint(case_id, subject, actor, at,
-                                                    ground=complaint.Ground(str(body.get("ground"))),
-                                                    concerning=str(body.get("concerning", "")))  # fmt: skip
+                                                    ground=field.choice(procedure, body, "ground", complaint.Ground),
+                                                    concerning=field.text(procedure, body, "concerning"))  # fmt: skip
         elif procedure == "representation":
-            capacity = representation.Capacity(str(body.get("capacity")))
+            capacity = field.choice(procedure, body, "capacity", representation.Capacity)
             # the actor's role is the capacity asked for only for a representative (``_for_whom``): anyone else
             # keeps their own role, and the procedure refuses the link (Refusal.CAPACITY_ROLE)
             case, events = representation.file_representation(
                 case_id, subject, actor, at, capacity=capacity,
-                basis=representation.Basis(str(body.get("basis"))), document=str(body.get("document", "")),
+                basis=field.choice(procedure, body, "basis", representation.Basis),
+                document=field.text(procedure, body, "document"),
             )  # fmt: skip
         elif procedure == "unsealing":
-            record = work.case(str(body.get("record_case", "")))
+            record = work.case(field.text(procedure, body, "record_case"))
             subject = record.subject
-            grounds = tuple(Reason(**g) for g in body.get("grounds") or ())
+            grounds = field.reasons(procedure, body, "grounds")
             case, events = unsealing.request_unsealing(case_id, subject, actor, at, record_case=record.case_id,
                                                        grounds=grounds)  # fmt: skip
         else:
             raise InputError.of(ServiceRefusal.NOT_OPENED_BY_REQUEST, procedure=procedure)
-    except (TypeError, ValueError) as exc:
-        raise InputError.of(ServiceRefusal.INVALID_OPENING, procedure=procedure, problem=exc) from None
+    except (TypeError, ValueError):  # what the fields' checks above did not foresee: no Python text shown
+        raise InputError.of(ServiceRefusal.INVALID_OPENING, procedure=procedure) from None
     return case, events, actor
 
 
