@@ -148,23 +148,30 @@ class _WriterTurn:
         self.path = f"{path}-writer"
         self.lock = threading.RLock()
         self.depth = 0
-        self.fd: int | None = None
+        self.fd = -1
 
     @contextmanager
     def turn(self) -> Iterator[None]:
         with self.lock:
-            if self.fd is None:
-                self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-            fd = self.fd
-            if self.depth == 0:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+            if self.depth == 0:  # opened for the turn only: closing it ends the turn, and no descriptor is kept
+                try:
+                    fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+                except OSError as exc:
+                    raise StoreError(f"cannot open the writers' lock file {self.path}: {exc.strerror}") from None
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
+                except BaseException:
+                    os.close(fd)
+                    raise
+                self.fd = fd
             self.depth += 1
             try:
                 yield
             finally:
                 self.depth -= 1
                 if self.depth == 0:
-                    fcntl.flock(fd, fcntl.LOCK_UN)
+                    os.close(self.fd)
+                    self.fd = -1
 
 
 _TURNS: dict[str, _WriterTurn] = {}

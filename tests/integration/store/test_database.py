@@ -4,6 +4,7 @@ writers that queue for their turn instead of polling."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import threading
@@ -91,3 +92,12 @@ def test_a_writer_waits_its_turn_behind_another_process_s_writer(tmp_path: Path)
         engine.dispose()
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar_one() == 1
+    assert f"{db}-writer" not in _open_files()  # the lock file is open only during a turn
+
+
+def _open_files() -> set[str]:
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # a descriptor closed meanwhile (the listing's own)
+            found.add(os.readlink(f"/proc/self/fd/{fd}"))
+    return found
