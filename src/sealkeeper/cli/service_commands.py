@@ -25,7 +25,8 @@ def serve(host: str, port: int, workers: int) -> None:
     (``bench/bench_certificates.py``); more workers need the home's settings from the environment, as here."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
-    from sealkeeper.api.app import create_app, prepare  # noqa: PLC0415 - nor the application
+    from sealkeeper.api.app import create_app  # noqa: PLC0415 - nor the application
+    from sealkeeper.services.serving import prepare  # noqa: PLC0415 - nor readying a server
 
     run = partial(uvicorn.run, host=host, port=port, log_level="warning", access_log=False, loop="uvloop",
                   http="httptools")  # fmt: skip
