@@ -21,8 +21,10 @@ def serve(host: str, port: int, workers: int) -> None:
 
     uvicorn runs on uvloop with the httptools parser (both installed with sealkeeper; its "auto" would pick
     them too, named here so a missing one fails loudly instead of falling back to the slower pure-Python
-    ones). One worker is the default: on two cores the measured certificate latencies were best with one
-    (``bench/bench_certificates.py``); more workers need the home's settings from the environment, as here."""
+    ones). Each process serves under Python's GIL, so one process uses at most one core: at about 4 ms of CPU
+    a certificate, 200 certificates a second took ``--workers 2`` on two cores (``bench/bench_certificates.py``;
+    SQLite's writers in several processes queue for their turn, ``store.database``). One worker is the default
+    (the demo of ``make run``); more workers need the home's settings from the environment, as here."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from sealkeeper.api.app import create_app  # noqa: PLC0415 - nor the application
