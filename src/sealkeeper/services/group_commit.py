@@ -5,12 +5,13 @@
 A request thread hands its work (a function of the connection that writes its rows and returns the events to
 log) to ``GroupCommit.run`` and waits. The thread that finds no batch being written leads: it takes every
 queued unit, runs them in one transaction in arrival order, each under a savepoint (a unit that raises is
-rolled back alone and gets its exception; its events are prepared, and so checked, inside its savepoint too),
-appends all the events with one ``append_prepared`` (each unit's events stay together, in arrival order) and
-commits once; then it wakes the others and hands the lead to the first unit that queued meanwhile. The ledger
-is the same as if the units had committed one after another in that order (appending n entries at once gives
-the tree of n single appends), and no caller returns before the transaction holding its entries committed:
-a failed append or commit fails every unit of the batch, and none of them is answered as done.
+rolled back alone and gets its exception; its events are prepared, and so checked, inside its savepoint too;
+a unit alone in its batch needs no savepoint), appends all the events with one ``append_prepared`` (each
+unit's events stay together, in arrival order) and commits once; then it wakes the others and hands the
+lead to the first unit that queued meanwhile. The ledger is the same as if the units had committed one after
+another in that order (appending n entries at once gives the tree of n single appends), and no caller returns
+before the transaction holding its entries committed: a failed append or commit fails every unit of the
+batch, and none of them is answered as done.
 
 Why: every logged write takes the ledger's one writer lock (its head row) up to its commit, so one request
 at a time can commit, and each commit waits for its own flush to disk. Sharing the transaction shares the
@@ -104,6 +105,9 @@ class GroupCommit:
                 successor.wake.set()
 
     def _write(self, batch: list[_Unit]) -> None:
+        if len(batch) == 1:
+            self._write_alone(batch[0])
+            return
         try:
             with transaction(self.engine) as conn:
                 prepared = [(unit, self._prepare(conn, unit)) for unit in batch]
@@ -124,19 +128,53 @@ class GroupCommit:
                     unit.indexes, unit.error = None, failed
         # a failure after a unit's savepoint (the append, the commit) fails it, although its own work went well
 
+    def _write_alone(self, unit: _Unit) -> None:
+        """A batch of one: no savepoint, since a failure of the unit rolls back a transaction that holds it alone
+        (a savepoint is a round trip each way on PostgreSQL; under load most batches are of one)."""
+        try:
+            with transaction(self.engine) as conn:
+                try:
+                    items = self._items(conn, unit)
+                except Exception as exc:
+                    unit.error = _own_error(exc)
+                    raise _RolledBack from None
+                unit.indexes = self.ledger.append_prepared(conn, items)
+        except _RolledBack:
+            unit.indexes = None
+        except Exception as exc:  # the append or the commit: as for a batch
+            unit.indexes = None
+            unit.error = (
+                exc
+                if isinstance(exc, StoreError)
+                else StoreError.of(ServiceRefusal.APPEND_FAILED, kind=type(exc).__name__)
+            )
+
     def _prepare(self, conn: Connection, unit: _Unit) -> list[tuple[bytes, str | None]]:
         """The unit's work under a savepoint, and its events as entry bytes; [] when it failed (its error kept)."""
         try:
             with conn.begin_nested():
-                events = unit.work(conn)
-                if not events:
-                    raise LedgerError.of(ServiceRefusal.NOTHING_TO_APPEND)
-                return entry_format.prepare_many(events, self.ledger.keys.salt)
-        except sa.exc.SQLAlchemyError as exc:  # rolled back to the savepoint; the rest of the batch goes on
-            unit.error = StoreError.of(ServiceRefusal.DATABASE_ERROR, kind=type(exc).__name__)
-        except Exception as exc:  # the unit's own failure (rolled back likewise) goes back to its caller alone
-            unit.error = exc
+                return self._items(conn, unit)
+        except Exception as exc:  # rolled back to the savepoint; the rest of the batch goes on
+            unit.error = _own_error(exc)
         return []
+
+    def _items(self, conn: Connection, unit: _Unit) -> list[tuple[bytes, str | None]]:
+        """Run the unit's work on ``conn``; its events as entry bytes (raises what the work raises)."""
+        events = unit.work(conn)
+        if not events:
+            raise LedgerError.of(ServiceRefusal.NOTHING_TO_APPEND)
+        return entry_format.prepare_many(events, self.ledger.keys.salt)
+
+
+class _RolledBack(Exception):  # noqa: N818 - a signal inside this module, not an error anyone sees
+    """The lone unit's work failed (its error is kept on the unit): roll its transaction back."""
+
+
+def _own_error(exc: Exception) -> Exception:
+    """What a unit's caller gets for its work's failure: a database error wrapped, its own error as it was."""
+    if isinstance(exc, sa.exc.SQLAlchemyError):
+        return StoreError.of(ServiceRefusal.DATABASE_ERROR, kind=type(exc).__name__)
+    return exc
 
 
 _COMMITTERS: dict[tuple[str, str], GroupCommit] = {}

@@ -141,6 +141,25 @@ def test_a_failing_unit_is_rolled_back_alone_and_its_batch_commits(home: Setting
     assert ledger_queries.verify(home)["entries"] == before + 5
 
 
+def test_a_unit_alone_in_its_batch_is_written_or_rolled_back_whole(home: Settings) -> None:
+    """A batch of one runs without a savepoint: its failure rolls back the transaction, which held only it."""
+    committer = CountingCommit(home)
+    before = head_size(home)
+
+    def broken(conn: Connection) -> list[dict[str, Any]]:
+        repo.put_setting(conn, "test.unit.alone", "written, then rolled back")
+        raise ValueError("the lone unit's failure")
+
+    with pytest.raises(ValueError, match="lone unit"):
+        committer.run(broken)
+    assert committer.run(pair(7)) == range(before, before + 2)
+    assert committer.batches == [1, 1]
+    with open_store(home).connect() as conn:
+        assert repo.get_setting(conn, "test.unit.alone") is None
+        assert repo.get_setting(conn, "test.unit.7") == "7"
+    assert ledger_queries.verify(home)["entries"] == before + 2
+
+
 @pytest.fixture
 def people(home: Settings, tmp_path: Path) -> list[str]:
     bundles = [person_bundle(n, name=f"测试{n}") for n in range(1, 7)]
