@@ -235,7 +235,7 @@ def open_case(settings: Settings, account: Account, procedure: str, body: Mappin
     with transaction(open_store(settings)) as conn:
         work = _Work(conn, settings)
         account, subject, actor = _for_whom(conn, account, procedure, body)
-        for cid in body.get("records") or ():
+        for cid in field.texts(procedure, body, "records"):
             if work.case(str(cid)).subject != subject:
                 raise InputError.of(ServiceRefusal.NOT_APPLICANTS_RECORD, record=cid)
         case, events, actor = _opened(work, procedure, account, body, at, subject, actor)
