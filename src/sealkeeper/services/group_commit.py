@@ -118,11 +118,7 @@ class GroupCommit:
                         if unit.error is None:
                             unit.indexes, start = range(start, start + len(entries)), start + len(entries)
         except Exception as exc:
-            failed = (
-                exc
-                if isinstance(exc, StoreError)
-                else StoreError.of(ServiceRefusal.APPEND_FAILED, kind=type(exc).__name__)
-            )
+            failed = _append_error(exc)
             for unit in batch:
                 if unit.error is None:
                     unit.indexes, unit.error = None, failed
@@ -142,12 +138,7 @@ class GroupCommit:
         except _RolledBack:
             unit.indexes = None
         except Exception as exc:  # the append or the commit: as for a batch
-            unit.indexes = None
-            unit.error = (
-                exc
-                if isinstance(exc, StoreError)
-                else StoreError.of(ServiceRefusal.APPEND_FAILED, kind=type(exc).__name__)
-            )
+            unit.indexes, unit.error = None, _append_error(exc)
 
     def _prepare(self, conn: Connection, unit: _Unit) -> list[tuple[bytes, str | None]]:
         """The unit's work under a savepoint, and its events as entry bytes; [] when it failed (its error kept)."""
@@ -168,6 +159,11 @@ class GroupCommit:
 
 class _RolledBack(Exception):  # noqa: N818 - a signal inside this module, not an error anyone sees
     """The lone unit's work failed (its error is kept on the unit): roll its transaction back."""
+
+
+def _append_error(exc: Exception) -> StoreError:
+    """What every unit of a batch gets when the append or the commit failed after its own work went well."""
+    return exc if isinstance(exc, StoreError) else StoreError.of(ServiceRefusal.APPEND_FAILED, kind=type(exc).__name__)
 
 
 def _own_error(exc: Exception) -> Exception:

@@ -182,6 +182,9 @@ def _writer_turn(engine: Engine) -> AbstractContextManager[None]:
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     if not path or path == ":memory:" or path.startswith("file:"):
         return nullcontext()
-    with _TURNS_LOCK:
-        found = _TURNS.setdefault(os.path.abspath(path), _WriterTurn(os.path.abspath(path)))
+    where = os.path.abspath(path)
+    with _TURNS_LOCK:  # one per file, made on its first write (not a new one thrown away on every write)
+        found = _TURNS.get(where)
+        if found is None:
+            found = _TURNS[where] = _WriterTurn(where)
     return found.turn()

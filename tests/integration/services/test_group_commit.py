@@ -150,10 +150,21 @@ def test_a_unit_alone_in_its_batch_is_written_or_rolled_back_whole(home: Setting
         repo.put_setting(conn, "test.unit.alone", "written, then rolled back")
         raise ValueError("the lone unit's failure")
 
-    with pytest.raises(ValueError, match="lone unit"):
-        committer.run(broken)
-    assert committer.run(pair(7)) == range(before, before + 2)
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(committer.engine, "before_cursor_execute", seen)
+    try:
+        with pytest.raises(ValueError, match="lone unit"):
+            committer.run(broken)
+        assert committer.run(pair(7)) == range(before, before + 2)
+    finally:
+        sa.event.remove(committer.engine, "before_cursor_execute", seen)
     assert committer.batches == [1, 1]
+    assert statements, "the units' statements were seen"
+    assert not [s for s in statements if "SAVEPOINT" in s.upper()]
     with open_store(home).connect() as conn:
         assert repo.get_setting(conn, "test.unit.alone") is None
         assert repo.get_setting(conn, "test.unit.7") == "7"
