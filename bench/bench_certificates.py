@@ -10,20 +10,23 @@ automatic sealing run, a certificate officer with an API token (``services.accou
   stored and both ledger entries, one transaction each).
 
 Open loop (``open_loop.py``): request i is sent at ``start + i / rate`` whether or not earlier ones came back,
-from one asyncio event loop with at most ``--workers`` keep-alive aiohttp connections, and its latency counts
-from that scheduled time, so a slow server cannot slow the arrivals down. Errors (counted by kind): anything
+from one asyncio event loop over ``--workers`` keep-alive connections used in turn, least recently used first
+(as from that many clients: ``open_loop.Clients``), and its latency counts from that scheduled time, so a
+slow server cannot slow the arrivals down. Errors (counted by kind): anything
 but a 2xx, no answer within 10 s, or not sent within 10 s of its scheduled time because every connection was
 busy (so an overloaded run still ends). The people asked for
 have no record that needs review (such a certificate is refused with 409 by design; that is not a load
 error). After the run the ledger is counted: every certificate answered 200 has its ``document.issued``.
 
-Prints, per backend and rate: sent, errors, p50/p99/max for both, and the ratio certificate p99 / healthz
-p99. The target (issue 6) is p99 <= 25 ms at 200 requests/s with zero errors. The machine is shared: compare
+Prints, per backend and rate: sent, errors, p50/p99/max for both, the ratio certificate p99 / healthz
+p99, and how the certificates' CPU time was shared among the server's worker processes. The target
+(issue 6) is p99 <= 25 ms at 200 requests/s with zero errors. The machine is shared: compare
 ratios between runs, and the server's CPU time per request (its processes' user + system time over the
 run), which the other sessions on the machine change less than the latencies.
 ``python bench/bench_certificates.py --seconds 60`` (shorter: ``--seconds 10``). The server runs with
-``--workers 2``, one process per core of this machine: a process serves its requests one at a time under
-Python's GIL, and at about 4 ms of CPU a certificate one process cannot keep up with 200 a second
+``--workers 2``, one process per core of this machine, each on its own socket (``cli.workers``), with
+``serve``'s default of 8 request threads each (``--server-threads``): a process runs Python one thread
+at a time, and at about 4 ms of CPU a certificate one process cannot keep up with 200 a second
 (``--server-workers 1`` to see it).
 """
 
@@ -123,6 +126,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def worker_cpu(pid: int) -> dict[int, float]:
+    """CPU time so far of each of the server's child processes (its workers)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text("ascii").split()
+    return {int(child): cpu_seconds(int(child)) for child in children}
+
+
+def split(before: dict[int, float], after: dict[int, float]) -> str:
+    """How the run's CPU time was shared among the worker processes (the kernel spreads connections over
+    them: an even split is the point of ``serve --workers``), in percent, largest first."""
+    used = sorted((after[p] - before.get(p, 0.0) for p in after), reverse=True)
+    total = sum(used) or 1.0
+    return "/".join(f"{100 * u / total:.0f}" for u in used if u > 0.01 * total) + "%"
+
+
 def cpu_seconds(pid: int) -> float:
     """CPU time (user + system) the server used so far, its worker processes included: what a request costs,
     whatever else the shared machine runs (the latencies count the waits for a core too)."""
@@ -133,10 +150,11 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def server(demo: Demo, workers: int) -> Iterator[tuple[str, int]]:
+def server(demo: Demo, workers: int, threads: int | None) -> Iterator[tuple[str, int]]:
     port = free_port()
     command = [str(Path(sys.executable).parent / "sealkeeper"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers)] if workers > 1 else []
+    command += ["--threads", str(threads)] if threads else []
     process = subprocess.Popen(command, env={**os.environ, **demo.env}, stdout=subprocess.DEVNULL)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
@@ -176,9 +194,10 @@ async def measure(
         healthz = await open_loop.run(client, rate, args.seconds, health)
         healthz.cpu_s = cpu_seconds(pid) - used
         warm = await open_loop.run(client, rate, args.warmup, certificate)
-        used = cpu_seconds(pid)
+        used, workers = cpu_seconds(pid), worker_cpu(pid)
         certs = await open_loop.run(client, rate, args.seconds, certificate)
         certs.cpu_s = cpu_seconds(pid) - used
+        certs.note = f"  workers' shares {split(workers, worker_cpu(pid))}"
     return healthz, certs, warm
 
 
@@ -194,7 +213,7 @@ def line(label: str, r: Result) -> str:
     served = r.sent - r.kinds["not sent within 10 s"]  # the ones the server got (answered or timed out)
     cpu = 1000 * r.cpu_s / max(1, served)
     return (f"  {label:<13} sent {r.sent:>6}  errors {r.errors:>5}  p50 {r.pct(0.5):8.1f} ms  p99 {r.pct(0.99):8.1f} ms"
-            f"  max {top:8.1f} ms  server CPU {cpu:5.2f} ms/request received{kinds}")  # fmt: skip
+            f"  max {top:8.1f} ms  server CPU {cpu:5.2f} ms/request received{kinds}{r.note}")  # fmt: skip
 
 
 def run_backend(backend: str, args: argparse.Namespace) -> None:
@@ -205,7 +224,7 @@ def run_backend(backend: str, args: argparse.Namespace) -> None:
               f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
         before = issued(demo.settings)
         ok = 0
-        with server(demo, args.server_workers) as (base, pid):
+        with server(demo, args.server_workers, args.server_threads) as (base, pid):
             for rate in args.rates:
                 health, certs, warm = asyncio.run(measure(base, demo, rate, args, pid=pid))
                 ok += certs.sent - certs.errors + warm.sent - warm.errors
@@ -232,6 +251,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--workers", type=int, default=64, help="connections (requests in flight at most)")
     parser.add_argument("--server-workers", type=int, default=2, help="sealkeeper serve --workers (one per core)")
+    parser.add_argument("--server-threads", type=int, default=None, help="sealkeeper serve --threads (its default)")
     args = parser.parse_args()
     for backend in args.backends.split(","):
         run_backend(backend, args)

@@ -1,6 +1,7 @@
-"""`sealkeeper serve --workers 2` (uvicorn with the application factory, uvloop and httptools): certificates
-requested concurrently through both worker processes are each answered after their ledger entries committed,
-and the log verifies. The server and its workers are stopped by their process ids, even on failure."""
+"""`sealkeeper serve --workers 2` (``cli.workers``: two uvicorn processes, each on its own socket of one
+``SO_REUSEPORT`` group): connections are spread over both processes; certificates requested concurrently
+through both are each answered after their ledger entries committed, and the log verifies; a second server
+on the same port is refused. The server and its workers are stopped by their process ids, even on failure."""
 
 from __future__ import annotations
 
@@ -37,8 +38,9 @@ def children(pid: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def served(home: Path, workers: int) -> Iterator[str]:
-    port = free_port()
+def served(home: Path, workers: int, port: int = 0) -> Iterator[tuple[str, list[int]]]:
+    """The server's address and its child processes (its workers, and multiprocessing's resource tracker)."""
+    port = port or free_port()
     env = {**os.environ, "SEALKEEPER_HOME": str(home)}
     env.pop("SEALKEEPER_DATABASE_URL", None)
     command = [str(SEALKEEPER), "serve", "--port", str(port), "--workers", str(workers)]
@@ -47,13 +49,32 @@ def served(home: Path, workers: int) -> Iterator[str]:
     try:
         wait_healthy(proc, base)
         started = children(proc.pid)
-        yield base
+        yield base, started
     finally:
         started = started or children(proc.pid)
         stop(proc)
-        for child in started:  # uvicorn stops its workers itself; any left over is stopped here
+        for child in started:  # the server stops its workers itself; any left over is stopped here
             with contextlib.suppress(ProcessLookupError):
                 os.kill(child, signal.SIGKILL)
+
+
+def accepted_by(pid: int, port: int) -> int:
+    """How many established connections to ``port`` process ``pid`` holds (its socket descriptors matched with
+    the kernel's table of TCP connections)."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    held = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text("ascii").splitlines()[1:]:
+            fields = line.split()
+            local_port, state, inode = int(fields[1].rsplit(":", 1)[1], 16), fields[3], fields[9]
+            held += local_port == port and state == "01" and inode in inodes  # 01: ESTABLISHED
+    return held
 
 
 def issued(settings: Settings) -> int:
@@ -78,7 +99,7 @@ def test_two_workers_issue_concurrent_certificates_each_logged(tmp_path: Path) -
     numbers = [json.loads(line)["person"]["id_number"] for line in source.read_text("utf-8").splitlines()]
     before = issued(settings)
     close_all()
-    with served(settings.home, 2) as base:
+    with served(settings.home, 2) as (base, _):
 
         def ask(number: str) -> int:
             with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
@@ -91,3 +112,24 @@ def test_two_workers_issue_concurrent_certificates_each_logged(tmp_path: Path) -
     assert issued(settings) - before == answers.count(200)
     assert ledger_queries.verify(settings)["entries"] > 0
     close_all()
+
+
+def test_connections_are_spread_over_the_worker_processes_and_the_port_is_not_shared(tmp_path: Path) -> None:
+    settings = load_settings({"SEALKEEPER_HOME": str(tmp_path / "home")})
+    init_home(settings)
+    close_all()
+    port = free_port()
+    with served(settings.home, 2, port) as (base, servers), contextlib.ExitStack() as stack:
+        clients = [stack.enter_context(httpx.Client(base_url=base, timeout=30)) for _ in range(24)]
+        assert all(client.get("/healthz").status_code == 200 for client in clients)  # each keeps its connection
+        held = {pid: accepted_by(pid, port) for pid in servers}
+        assert sum(held.values()) == 24
+        assert sorted(held.values())[-2] > 0, held  # both processes accepted some (all 24 on one: p = 2**-23)
+        second = subprocess.run(  # noqa: S603 - our own script
+            [str(SEALKEEPER), "serve", "--port", str(port), "--workers", "2"], env={**os.environ,
+            "SEALKEEPER_HOME": str(settings.home)}, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert second.returncode == 2
+        assert f"--host/--port: cannot listen on 127.0.0.1:{port}" in second.stderr
+        assert "Traceback" not in second.stderr
+        assert all(client.get("/healthz").status_code == 200 for client in clients)  # the first one still serves

@@ -11,7 +11,7 @@ from sealkeeper.api.deps import SettingsDep
 from sealkeeper.api.errors import ApiError
 from sealkeeper.services import ledger_queries
 from sealkeeper.services.store_access import open_store
-from sealkeeper.store.database import current_revision
+from sealkeeper.store.database import revision_in_use
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 health = APIRouter(tags=["health"])
@@ -22,7 +22,7 @@ Index = Query(ge=0, le=2**62)
 @health.get("/healthz")
 def healthz(settings: SettingsDep) -> dict[str, Any]:
     """The service answers and its store opens at the expected schema."""
-    return {"status": "ok", "schema": current_revision(open_store(settings))}
+    return {"status": "ok", "schema": revision_in_use(open_store(settings))}
 
 
 @router.get("/key", response_class=PlainTextResponse)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from pathlib import Path
 
 import click
@@ -16,28 +15,30 @@ from sealkeeper.cli.context import settings
 @click.option("--port", type=click.IntRange(1, 65535), default=8631, show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="server processes (each with its own thread pool and connections)")  # fmt: skip
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="requests each process works on at once (the others wait their turn)")  # fmt: skip
+def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API (/api/v1, OpenAPI at /openapi.json, health at /healthz) on the current home.
 
-    uvicorn runs on uvloop with the httptools parser (both installed with sealkeeper; its "auto" would pick
-    them too, named here so a missing one fails loudly instead of falling back to the slower pure-Python
-    ones). Each process serves under Python's GIL, so one process uses at most one core: at about 4 ms of CPU
-    a certificate, 200 certificates a second took ``--workers 2`` on two cores (``bench/bench_certificates.py``;
-    SQLite's writers in several processes queue for their turn, ``store.database``). One worker is the default
-    (the demo of ``make run``); more workers need the home's settings from the environment, as here."""
+    Each process serves under Python's GIL, so one process uses at most one core: at about 4 ms of CPU a
+    certificate, 200 certificates a second took ``--workers 2`` on two cores (``bench/bench_certificates.py``;
+    SQLite's writers in several processes queue for their turn, ``store.database``). With more than one,
+    each process listens on its own socket and the kernel spreads the connections over them
+    (``cli.workers``). One worker is the default (the demo of ``make run``); more workers read the home's
+    settings from the environment, as here."""
     import uvicorn  # noqa: PLC0415 - only this command needs the server
 
     from sealkeeper.api.app import create_app  # noqa: PLC0415 - nor the application
-    from sealkeeper.services.serving import prepare  # noqa: PLC0415 - nor readying a server
+    from sealkeeper.cli.workers import ServeError, serve_processes, uvicorn_options  # noqa: PLC0415 - nor these
+    from sealkeeper.services.serving import prepare  # noqa: PLC0415
 
-    run = partial(uvicorn.run, host=host, port=port, log_level="warning", access_log=False, loop="uvloop",
-                  http="httptools")  # fmt: skip
     click.echo(f"sealkeeper serving {settings().home} on http://{host}:{port}  (OpenAPI: /openapi.json)")
     if workers == 1:
         prepare(settings())
-        run(create_app(settings()))
-    else:
-        run("sealkeeper.api.app:app_from_environment", factory=True, workers=workers)
+        uvicorn.run(create_app(settings(), threads=threads), host=host, port=port, **uvicorn_options())  # type: ignore[arg-type]
+        return
+    if serve_processes(host, port, workers, threads) != 0:
+        raise ServeError("a server process ended by itself (its error is above); the service was stopped")
 
 
 @click.command()

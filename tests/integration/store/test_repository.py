@@ -11,9 +11,17 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Connection
 
+from sealkeeper.errors import StoreError
 from sealkeeper.store import account_tables, ledger_tables, procedure_tables, reader_tables, stats_tables  # noqa: F401 - register their tables on the metadata
 from sealkeeper.store import repository as repo
-from sealkeeper.store.database import check_schema, current_revision, head_revision, make_engine, migrate
+from sealkeeper.store.database import (
+    check_schema,
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+    revision_in_use,
+)
 from sealkeeper.store.tables import data_keys, metadata, subjects
 
 DAY = dt.date(2026, 11, 27)
@@ -83,3 +91,20 @@ def test_the_migrations_create_exactly_the_tables_the_code_declares(database_url
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_the_revision_in_use_is_read_from_alembic_s_table_and_an_empty_store_is_refused(tmp_path: Path) -> None:
+    """The health check's one read (``revision_in_use``) agrees with Alembic; a database never initialised, or
+    whose version row is gone, is a StoreError that says what to do, not a database error."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        with pytest.raises(StoreError, match="not initialised: run `sealkeeper init`"):
+            revision_in_use(engine)  # no alembic_version table at all
+        migrate(engine)
+        assert revision_in_use(engine) == current_revision(engine) == head_revision()
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM alembic_version")
+        with pytest.raises(StoreError, match="not initialised: run `sealkeeper init`"):
+            revision_in_use(engine)
+    finally:
+        engine.dispose()
