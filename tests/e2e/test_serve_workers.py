@@ -133,3 +133,13 @@ def test_connections_are_spread_over_the_worker_processes_and_the_port_is_not_sh
         assert f"--host/--port: cannot listen on 127.0.0.1:{port}" in second.stderr
         assert "Traceback" not in second.stderr
         assert all(client.get("/healthz").status_code == 200 for client in clients)  # the first one still serves
+
+
+def test_a_home_that_cannot_serve_is_refused_once_before_any_worker_starts(tmp_path: Path) -> None:
+    env = {**os.environ, "SEALKEEPER_HOME": str(tmp_path / "never-initialised")}
+    env.pop("SEALKEEPER_DATABASE_URL", None)
+    command = [str(SEALKEEPER), "serve", "--port", str(free_port()), "--workers", "2"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)  # noqa: S603 - our own script
+    assert result.returncode == 2
+    assert result.stderr.count("is not a sealkeeper home: run `sealkeeper init` first") == 1
+    assert "Traceback" not in result.stderr

@@ -31,12 +31,14 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
     from sealkeeper.api.app import create_app  # noqa: PLC0415 - nor the application
     from sealkeeper.cli.workers import ServeError, serve_processes, uvicorn_options  # noqa: PLC0415 - nor these
     from sealkeeper.services.serving import prepare  # noqa: PLC0415
+    from sealkeeper.services.store_access import open_store  # noqa: PLC0415
 
     click.echo(f"sealkeeper serving {settings().home} on http://{host}:{port}  (OpenAPI: /openapi.json)")
     if workers == 1:
         prepare(settings())
         uvicorn.run(create_app(settings(), threads=threads), host=host, port=port, **uvicorn_options())  # type: ignore[arg-type]
         return
+    open_store(settings())  # a home that cannot serve is said once, here, not by every process
     if serve_processes(host, port, workers, threads) != 0:
         raise ServeError("a server process ended by itself (its error is above); the service was stopped")
 
