@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,9 +37,15 @@ def account_by_username(conn: Connection, username: str) -> Any:
     return conn.execute(sa.select(accounts).where(accounts.c.username == username)).first()
 
 
-# Built once: every API request runs these two (a statement built per call cost about 60 us more to run).
+# Built once: every API request runs one of these (a statement built per call cost about 60 us more to run).
 _ACCOUNT_BY_ID = sa.select(accounts).where(accounts.c.id == sa.bindparam("id"))
-_API_TOKEN_BY_HASH = sa.select(api_tokens).where(api_tokens.c.token_hash == sa.bindparam("token_hash"))
+_TOKEN_COLUMNS = [c.label(f"token_{c.name}") for c in api_tokens.c]
+#: The token and its holder in one statement (one round trip to PostgreSQL, not two, on every API call).
+_API_TOKEN_WITH_ACCOUNT = (
+    sa.select(*_TOKEN_COLUMNS, *accounts.c)
+    .join_from(api_tokens, accounts, api_tokens.c.account == accounts.c.id)
+    .where(api_tokens.c.token_hash == sa.bindparam("token_hash"))
+)
 
 
 def account_by_id(conn: Connection, account_id: str) -> Any:
@@ -123,10 +130,13 @@ def insert_api_token(conn: Connection, row: dict[str, Any]) -> None:
 
 
 def api_token_with_account(conn: Connection, token_hash: str) -> tuple[Any, Any] | None:
-    row = conn.execute(_API_TOKEN_BY_HASH, {"token_hash": token_hash}).first()
+    """The API token with this hash and the account holding it (each as a row with its table's columns)."""
+    row = conn.execute(_API_TOKEN_WITH_ACCOUNT, {"token_hash": token_hash}).first()
     if row is None:
         return None
-    return row, account_by_id(conn, row.account)
+    values = row._mapping
+    token = SimpleNamespace(**{c.name: values[f"token_{c.name}"] for c in api_tokens.c})
+    return token, SimpleNamespace(**{c.name: values[c] for c in accounts.c})
 
 
 def api_token(conn: Connection, token_id: str) -> Any:
