@@ -188,10 +188,9 @@ def issue_certificate(
         nonlocal problem
         if signed is None or person is None:
             return events
-        if repo.wrapped_keys(conn, [token]).get(token, (None, None))[1] is None:
+        if not sd.store(conn, person[0], signed, at.date(), while_keyed=True):  # the person deleted meanwhile
             problem = SubjectNotFoundError.of(ServiceRefusal.DELETED_WHILE_ISSUING)
             return [*events[:-1], _blocked(token, purpose, at, str(problem))]
-        sd.store(conn, person[0], signed, at.date())
         return events
 
     group_commit(settings).run(write)

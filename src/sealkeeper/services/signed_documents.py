@@ -81,11 +81,18 @@ def _public_key(settings: Settings) -> bytes | None:
 PAYLOAD_FIELD = "document_payload"
 
 
-def store(conn: Connection, sealer: Sealer, signed: SignedDocument, issued_on: dt.date) -> None:
-    """Store a signed document, its payload sealed under the person's key."""
+def store(
+    conn: Connection, sealer: Sealer, signed: SignedDocument, issued_on: dt.date, *, while_keyed: bool = False
+) -> bool:
+    """Store a signed document, its payload sealed under the person's key. ``while_keyed``: only if the
+    person's data key has not been destroyed meanwhile (False then, and nothing written)."""
     sealed = sealer.protector.seal(sealer.key, signed.code, PAYLOAD_FIELD, 1, signed.payload)
     text = base64.b64encode(sealed).decode("ascii")
-    docs.store_document(conn, signed.code, str(signed.kind), sealer.token, issued_on, text, signed.signature)
+    row = (signed.code, str(signed.kind), sealer.token, issued_on, text, signed.signature)
+    if while_keyed:
+        return docs.store_document_while_keyed(conn, *row)
+    docs.store_document(conn, *row)
+    return True
 
 
 def payload_of_row(conn: Connection, protector: Protector, row: Any) -> str:

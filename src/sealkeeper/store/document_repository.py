@@ -26,6 +26,7 @@ _INSERT_DOCUMENT = {
     "sqlite": sqlite.insert(documents).on_conflict_do_nothing(index_elements=["code"]),
 }
 _DOCUMENT_BY_CODE = sa.select(documents).where(documents.c.code == sa.bindparam("code"))
+_COLUMNS = ("code", "kind", "subject", "issued_on", "payload", "signature")
 
 
 def _person_records_query() -> sa.Select[Any]:
@@ -57,13 +58,43 @@ _IDENTITY_AND_KEY = (
 )
 
 
+_KEY_LIVE = sa.exists().where(data_keys.c.token == sa.bindparam("subject"), data_keys.c.wrapped.is_not(None))
+
+
+def _insert_while_keyed(insert: Any) -> Any:
+    """INSERT ... SELECT the row's values WHERE the subject's data key is still there (not destroyed): the
+    check and the insert in one statement (SQLite parses an upsert after INSERT ... SELECT only with a WHERE)."""
+    values = sa.select(*(sa.bindparam(c, type_=documents.c[c].type) for c in _COLUMNS)).where(_KEY_LIVE)
+    return insert(documents).from_select(list(_COLUMNS), values).on_conflict_do_nothing(index_elements=["code"])
+
+
+_INSERT_WHILE_KEYED = {
+    "postgresql": _insert_while_keyed(postgresql.insert),
+    "sqlite": _insert_while_keyed(sqlite.insert),
+}
+
+
 def store_document(  # noqa: PLR0917 - the columns of a row
     conn: Connection, code: str, kind: str, subject: str | None, issued_on: dt.date, payload: str, signature: bytes
 ) -> None:
     """Insert a signed document unless its code is already stored (then it is this very document)."""
-    values = {"code": code, "kind": kind, "subject": subject, "issued_on": issued_on, "payload": payload,
-              "signature": signature}  # fmt: skip
+    values = dict(zip(_COLUMNS, (code, kind, subject, issued_on, payload, signature), strict=True))
     conn.execute(_INSERT_DOCUMENT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"], values)
+
+
+def store_document_while_keyed(  # noqa: PLR0917 - the columns of a row
+    conn: Connection, code: str, kind: str, subject: str, issued_on: dt.date, payload: str, signature: bytes
+) -> bool:
+    """Insert a signed document about ``subject`` only while their data key exists (unless its code is already
+    stored, as ``store_document``); False when the key was destroyed (the person deleted since the document
+    was made) and nothing was written. The check is inside the insert: on PostgreSQL a separate look-up of
+    the key was a round trip of its own on every certificate. Only when nothing was inserted is the key
+    looked up, to tell a deleted person from a document stored already."""
+    values = dict(zip(_COLUMNS, (code, kind, subject, issued_on, payload, signature), strict=True))
+    insert = _INSERT_WHILE_KEYED["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    if conn.execute(insert, values).rowcount == 1:
+        return True
+    return bool(conn.execute(sa.select(_KEY_LIVE), {"subject": subject}).scalar_one())
 
 
 def get_document(conn: Connection, code: str) -> Any:

@@ -19,10 +19,10 @@ from conftest import write_jsonl
 from sealkeeper.access import AccessRole, Account, CertificateBlockedError, CertificateError
 from sealkeeper.auth.errors import NotAllowedError
 from sealkeeper.config import Settings
-from sealkeeper.documents import CodeError
+from sealkeeper.documents import CodeError, sign
 from sealkeeper.services import certificates, letters, procedure_service, sealing_runs
 from sealkeeper.services.importing import import_file
-from sealkeeper.services.records import find_subject
+from sealkeeper.services.records import delete_subject, find_subject
 from sealkeeper.services.signed_documents import DocumentNotFoundError
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store.ledger_tables import ledger_entries
@@ -235,3 +235,33 @@ def test_a_granted_unsealing_gives_an_unsealing_notice_and_the_record_shows_agai
     doc = certificates.issue_certificate(home, OFFICER, purpose="general", at=AT, subject=person, pdf=True)
     assert doc.pdf is not None
     assert "强制猥亵罪" in pdf_text(doc.pdf)  # unsealed: an ordinary record again
+
+
+def test_a_person_deleted_while_their_certificate_is_made_gets_none_and_the_block_is_logged(
+    home: Settings, person: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The records are read in one snapshot and the document signed outside any transaction; a deletion that
+    commits in between (here: while signing) leaves no document, and the ledger says why."""
+
+    def sign_during_a_deletion(*args: Any) -> Any:
+        delete_subject(home, person, AT.date())  # its own transaction, committed before the write
+        return sign(*args)
+
+    monkeypatch.setattr(certificates, "sign", sign_during_a_deletion)
+    with pytest.raises(DocumentNotFoundError, match="deleted while the certificate was made"):
+        certificates.issue_certificate(home, OFFICER, purpose="general", at=AT, id_number=ID_NUMBER)
+    assert [e["type"] for e in ledger(home)][-2:] == ["access.decision", "certificate.blocked"]
+    with open_store(home).connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 0
+
+
+def test_the_same_certificate_issued_twice_is_stored_once_and_answered_both_times(home: Settings, person: str) -> None:
+    """A code already stored is this very document (``store_document_while_keyed`` inserts nothing): not
+    mistaken for a deleted person."""
+    first = certificates.issue_certificate(home, OFFICER, purpose="general", at=AT, id_number=ID_NUMBER)
+    again = certificates.issue_certificate(home, OFFICER, purpose="general", at=AT, id_number=ID_NUMBER)
+    with open_store(home).connect() as conn:
+        stored = conn.execute(sa.select(documents.c.code)).scalars().all()
+    assert again.code in stored
+    assert len(stored) == len(set(stored))
+    assert first.subject == again.subject == person
