@@ -18,7 +18,9 @@ _TOKENS = re.compile(r"[!-~]+|\s+|.", re.DOTALL)
 
 def break_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """The lines of ``text`` (its own line breaks kept) no wider than ``width`` by ``measure``, except for
-    hanging punctuation and a single token wider than a whole line (which is then cut by characters)."""
+    hanging punctuation. A token wider than a whole line is cut by characters, and so is a word that would not
+    fit a line together with the opening bracket before it; a line of nothing but opening brackets ends with
+    them."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         lines.extend(_paragraph(paragraph, width, measure))
@@ -28,15 +30,22 @@ def break_lines(text: str, width: float, measure: Callable[[str], float]) -> lis
 def _paragraph(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
     lines: list[str] = []
     line, used = "", 0.0
-    for token in _units(text, width, measure):
+    pending = _units(text, width, measure)[::-1]  # a stack: a word may be put back as its characters
+    while pending:
+        token = pending.pop()
         size = measure(token)
         if line and used + size > width and not token.isspace() and token[0] not in NO_START:
-            carry = ""
-            while line and line[-1] in NO_END:  # an opening bracket goes down with what it opens
-                carry, line = line[-1] + carry, line[:-1]
+            keep = len(line.rstrip("".join(NO_END)))
+            if keep:  # an opening bracket goes down with what it opens (unless the line is nothing else)
+                line, carry = line[:keep], line[keep:]
+            else:
+                carry = ""
             if line.strip():
                 lines.append(line.rstrip())
             line, used = carry, measure(carry) if carry else 0.0
+            if carry and used + size > width and len(token) > 1:  # the bracket and the word are wider than
+                pending.extend(reversed(token))  # a whole line together: the word is cut by characters
+                continue
         if not line and token.isspace():
             continue  # no line starts with a space
         line += token

@@ -3,7 +3,7 @@ bracket, and Latin words stay whole."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sealkeeper.documents.linebreak import NO_END, NO_START, break_lines
@@ -36,6 +36,8 @@ def test_no_line_starts_with_closing_punctuation_unless_its_paragraph_does(text:
 
 
 @given(texts, widths)
+@example("（Art.CPL", 8.0)  # the bracket goes down with the word, and the two are wider than a line
+@example("（（（（（犯", 8.0)  # a line of nothing but brackets
 def test_a_line_fits_but_for_hanging_punctuation(text: str, width: float) -> None:
     for line in break_lines(text, width, measure):
         body = line.rstrip("".join(NO_START) + " ")
@@ -43,11 +45,13 @@ def test_a_line_fits_but_for_hanging_punctuation(text: str, width: float) -> Non
 
 
 @given(texts, widths)
+@example("犯（Art.CPL", 8.0)
 def test_an_opening_bracket_ends_no_line_that_has_more_after_it(text: str, width: float) -> None:
+    """Unless the line is nothing but opening brackets (they cannot all go down)."""
     for paragraph in text.split("\n"):
         lines = break_lines(paragraph, width, measure)
         for line in lines[:-1]:
-            assert line[-1:] not in NO_END
+            assert line[-1:] not in NO_END or not line.strip("".join(NO_END))
 
 
 def test_chinese_breaks_anywhere_but_before_a_comma() -> None:
