@@ -6,8 +6,9 @@ and, when allowed, computes the lines with ``access.certificate_view`` from the 
 jurisdiction and their sealing cases' states, prints the name (decrypted in memory only), signs with the
 home's document key, stores the document (no ID number in it) and logs the decision and the issuance in the
 ledger, in one write transaction (shared with concurrent requests: ``services.group_commit``), answering only
-after it committed. What is printed is read from one snapshot before that transaction, as a reader would see
-it then. A refusal is logged too, and raised after the transaction.
+after it committed. What is printed is read before that transaction: the person's records with their cases
+by one statement (one snapshot: ``document_repository.person_records``), the name and key by another. A
+refusal is logged too, and raised after the transaction.
 
 A record's state for the certificate is its sealing case's (``cases``, procedure ``sealing``): sealed, or in
 review while a seal is in force, counts as sealed; closed (erased) records do not appear; a record the run has
@@ -59,7 +60,7 @@ from sealkeeper.services.signed_documents import DocumentNotFoundError, IssuedDo
 from sealkeeper.services.store_access import open_store
 from sealkeeper.store import document_repository as docs
 from sealkeeper.store import repository as repo
-from sealkeeper.store.account_repository import reading
+from sealkeeper.store.account_repository import reading, reading_per_statement
 
 __all__ = ["DocumentNotFoundError", "IssuedDocument", "issue_certificate", "verify_certificate"]
 
@@ -151,7 +152,7 @@ def issue_certificate(
 ) -> IssuedDocument:
     """Issue a certificate for the person with ``id_number`` (or subject token ``subject``).
 
-    What the certificate says is read in one snapshot (no write lock); it is signed outside any transaction;
+    What the certificate says is read by one statement (no write lock); it is signed outside any transaction;
     the document and the ledger entries are then written in one write transaction shared with concurrent
     issuances (``group_commit``), and this returns only after it committed. A person deleted between the read
     and the write gets no document: the decision is logged with a ``certificate.blocked`` entry instead."""
@@ -160,7 +161,7 @@ def issue_certificate(
         raise CertificateError.of(ServiceRefusal.UNKNOWN_PURPOSE, purposes=sorted(rules.purposes))
     problem: CertificateError | SubjectNotFoundError | None = None
     person: tuple[sd.Sealer, str] | None = None
-    with reading(open_store(settings)) as conn:
+    with reading_per_statement(open_store(settings)) as conn:  # what is seen together is one statement
         protector = open_protector(conn, settings)
         token = _find(conn, protector, id_number, subject)
         request = AccessRequest(officer, Action.ISSUE_CERTIFICATE, Resource(sealed=False, subject=token,

@@ -193,7 +193,7 @@ def logout(settings: Settings, token: str, at: dt.datetime) -> bool:
 
 def authenticate_api_token(settings: Settings, token: str, at: dt.datetime) -> Authenticated:
     """Whether the API token admits its holder at ``at`` (not expired, not revoked, account not disabled)."""
-    with rows.reading_one_statement(open_store(settings)) as conn:
+    with rows.reading_per_statement(open_store(settings)) as conn:
         found = rows.api_token_with_account(conn, secret.token_hash(token))
     if found is None:
         return Authenticated(SessionCheck(Admission.UNKNOWN))

@@ -155,11 +155,13 @@ def stamp(row: Any, name: str) -> dt.datetime:
 
 
 @contextmanager
-def reading_one_statement(engine: Engine) -> Iterator[Connection]:
-    """A read of ONE statement (which sees one snapshot by itself): on PostgreSQL without BEGIN and COMMIT,
-    two round trips saved on every API call's token check; on SQLite as ``reading`` (its BEGIN and COMMIT
-    are calls into the library, and SQLAlchemy's reset of an autocommit connection would undo the explicit
-    BEGIN that ``store.database`` relies on)."""
+def reading_per_statement(engine: Engine) -> Iterator[Connection]:
+    """A read whose statements each stand alone: each sees its own snapshot, so what must be seen together is
+    read by one statement (the token with its account; a certificate's records with their cases). On
+    PostgreSQL it runs without BEGIN and COMMIT (AUTOCOMMIT): two round trips saved on every API call. On
+    SQLite it is ``reading`` (one snapshot, which is more; its BEGIN and COMMIT are calls into the library,
+    and SQLAlchemy's reset of an autocommit connection would undo the explicit BEGIN that ``store.database``
+    relies on)."""
     if engine.dialect.name != "postgresql":
         with reading(engine) as conn:
             yield conn
@@ -171,11 +173,20 @@ def reading_one_statement(engine: Engine) -> Iterator[Connection]:
         raise StoreError(f"database error ({type(exc).__name__}); nothing was read") from None
 
 
+#: PostgreSQL's default (READ COMMITTED) gives each statement its own snapshot; a read that promises one
+#: snapshot asks for REPEATABLE READ, read-only (psycopg puts both into its BEGIN: no round trip more).
+_ONE_SNAPSHOT = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+
+
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
-    """A read-only unit of work: one snapshot, no write lock (SQLite begins DEFERRED, unlike ``transaction``)."""
+    """A read-only unit of work: one snapshot, no write lock (SQLite begins DEFERRED, unlike ``transaction``;
+    PostgreSQL begins REPEATABLE READ READ ONLY)."""
     try:
-        with engine.connect() as conn, conn.begin():
-            yield conn
+        with engine.connect() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execution_options(**_ONE_SNAPSHOT)
+            with conn.begin():
+                yield conn
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"database error ({type(exc).__name__}); nothing was read") from None
