@@ -161,17 +161,32 @@ def _parsed(expr: str) -> ast.expr:
 
 
 class _Enforcer(casbin.Enforcer):  # type: ignore[misc] # an untyped library's class
-    """Casbin's enforcer, parsing each matcher expression once. Casbin parses the matcher (with the rule's
-    condition put in for ``eval(p.cond)``) afresh for every rule on every request: a third of a decision's
-    time. The parsed tree is kept by its text (the policy's conditions are few); the evaluator around it is
-    made per call, as Casbin makes it, so its functions and names are the call's own."""
+    """Casbin's enforcer, parsing each matcher expression once and keeping its evaluator. Casbin parses the
+    matcher (with the rule's condition put in for ``eval(p.cond)``) and builds a new evaluator for every rule
+    on every request: together most of a decision's time. The evaluator is kept by the expression's text (the
+    policy's conditions are few) and given the call's own functions each time, as a new one would be given
+    them; its names are the call's own anyway (``eval(names)``). It is used only under ``_CASBIN`` (one
+    evaluation at a time)."""
 
-    @staticmethod
-    def _get_expression(expr: str, functions: Any = None) -> Any:
-        evaluator = SimpleEval("", functions)
-        evaluator.expr = expr
-        evaluator.ast_parsed_value = _parsed(expr)
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._evaluators: dict[str, Any] = {}
+
+    def _get_expression(self, expr: str, functions: Any = None) -> Any:
+        evaluator = self._evaluators.get(expr)
+        if evaluator is None:
+            evaluator = SimpleEval("", functions)
+            evaluator.expr = expr
+            evaluator.ast_parsed_value = _parsed(expr)
+            if len(self._evaluators) < _EVALUATORS:
+                self._evaluators[expr] = evaluator
+            return evaluator
+        evaluator.functions = functions
+        functions.update(list=list, tuple=tuple, dict=dict, set=set)  # as simpleeval's constructor adds them
         return evaluator
+
+
+_EVALUATORS = 4096  # expressions kept per enforcer: the policy's conditions, a few hundred at most
 
 
 def _enforcer(model_text: str, policy_text: str) -> Any:

@@ -10,6 +10,7 @@ gets the same code. ``verify(payload, signature, public_key)`` says whether the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 
@@ -41,9 +42,22 @@ class SignedDocument:
 
 
 def _private(private_key: bytes) -> Ed25519PrivateKey:
+    return _signer(private_key)[0]
+
+
+def _signer(private_key: bytes) -> tuple[Ed25519PrivateKey, str]:
+    """The key object and the id of its public key."""
     if not isinstance(private_key, bytes) or len(private_key) != KEY_BYTES:
         raise SignatureError(f"a document signing key is {KEY_BYTES} raw bytes (Ed25519 private key)")
-    return Ed25519PrivateKey.from_private_bytes(private_key)
+    return _loaded(private_key)
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded(private_key: bytes) -> tuple[Ed25519PrivateKey, str]:
+    """Made once per key: a service signs every certificate with one key, and loading it and deriving the
+    public key each time cost more than the signature."""
+    key = Ed25519PrivateKey.from_private_bytes(private_key)
+    return key, key_id(key.public_key().public_bytes_raw())
 
 
 def public_key(private_key: bytes) -> bytes:
@@ -57,15 +71,14 @@ def key_id(public: bytes) -> str:
 
 def sign(document: Document, private_key: bytes) -> SignedDocument:
     """Sign ``document``'s canonical payload."""
-    key = _private(private_key)
+    key, public_id = _signer(private_key)
     payload = payload_of(document)
     try:
         data = payload.encode("utf-8")
     except UnicodeEncodeError:
         raise SignatureError(f"{document.kind}: a field holds text that is not valid Unicode") from None
     signature = key.sign(data)
-    public = key.public_key().public_bytes_raw()
-    return SignedDocument(document.kind, payload, signature, key_id(public), code_for_signature(signature))
+    return SignedDocument(document.kind, payload, signature, public_id, code_for_signature(signature))
 
 
 def verification_code(signed: SignedDocument) -> str:

@@ -1,5 +1,6 @@
-"""The enforcer that parses each matcher once decides exactly as Casbin's own enforcer does, on random requests
-(whole policy and per-pair enforcers), and refuses a matcher that is not an expression."""
+"""The enforcer that parses each matcher once and keeps its evaluator decides exactly as Casbin's own enforcer
+does, on random requests (whole policy and per-pair enforcers, each evaluator reused across the examples), and
+refuses a matcher that is not an expression."""
 
 from __future__ import annotations
 
@@ -49,3 +50,12 @@ def test_a_matcher_that_is_not_an_expression_is_refused() -> None:
     with pytest.raises(PolicyDataError):
         _parsed("x = 1")
     assert _parsed("a && !b || c != d") is _parsed("a && !b || c != d")  # parsed once, then kept
+
+
+def test_an_evaluator_is_kept_and_given_each_calls_functions() -> None:
+    enforcer = load_policy().enforcer
+    first, second = {"f": len}, {"f": str}
+    kept = enforcer._get_expression("f(r_x) == 1", first)
+    assert enforcer._get_expression("f(r_x) == 1", second) is kept
+    assert kept.functions is second
+    assert kept.eval({"r_x": 1}) is False  # str(1) == 1: the second call's function, not the first's
