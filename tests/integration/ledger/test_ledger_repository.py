@@ -1,12 +1,15 @@
-"""The ledger's bulk writes on SQLite and PostgreSQL: every entry's bytes come back exactly as given."""
+"""The ledger's bulk writes on SQLite and PostgreSQL: every entry's bytes come back exactly as given; node
+strips are filled and continued in place, and refused when out of step with the head."""
 
 from __future__ import annotations
 
 import random
 
+import pytest
 from ledger_helpers import ready
 
 from sealkeeper.config import Settings
+from sealkeeper.errors import StoreError
 from sealkeeper.store import ledger_repository as repo
 from sealkeeper.store.database import transaction
 
@@ -28,3 +31,35 @@ def test_entries_come_back_byte_for_byte(home: Settings) -> None:
         assert repo.entry(conn, len(datas) - 1) == datas[-1]
     assert [index for index, _ in rows] == list(range(len(expected)))
     assert [data for _, data in rows] == expected
+
+
+def _hashes(level: int, first: int, count: int) -> bytes:
+    return b"".join(bytes([level, (first + i) % 251]) * 16 for i in range(count))  # 32 bytes each
+
+
+def test_node_strips_fill_and_continue_across_strip_boundaries(home: Settings) -> None:
+    """Runs that start mid-strip, fill it, and go on for several strips (PostgreSQL appends in the database,
+    SQLite reads and rewrites): the stored strips hold every hash at its place."""
+    _, engine = ready(home)
+    runs = [(0, 0, 10), (0, 10, 54), (0, 64, 1), (0, 65, 200), (3, 0, 5), (3, 5, 130)]
+    with transaction(engine) as conn:
+        for level, first, count in runs:
+            repo.write_nodes(conn, [(level, first, _hashes(level, first, count))])
+    with transaction(engine) as conn:
+        level0 = b"".join(repo.strips(conn, 0, 0, 4)[n] for n in range(5))
+        level3 = b"".join(repo.strips(conn, 3, 0, 2)[n] for n in range(3))
+        fetched = repo.fetch_nodes(conn, [(0, 200), (3, 134)])
+    assert level0 == _hashes(0, 0, 265)
+    assert level3 == _hashes(3, 0, 135)
+    assert fetched == {(0, 200): _hashes(0, 200, 1), (3, 134): _hashes(3, 134, 1)}
+
+
+def test_nodes_out_of_step_with_the_head_are_refused_and_nothing_is_written(home: Settings) -> None:
+    _, engine = ready(home)
+    with transaction(engine) as conn:
+        repo.write_nodes(conn, [(0, 0, _hashes(0, 0, 3))])
+    for wrong in (2, 4, 70):  # the strip holds 3 hashes; 70: a strip that does not exist yet
+        with pytest.raises(StoreError, match="out of step"), transaction(engine) as conn:
+            repo.write_nodes(conn, [(0, wrong, _hashes(0, wrong, 5))])
+    with transaction(engine) as conn:
+        assert repo.strips(conn, 0, 0, 2) == {0: _hashes(0, 0, 3)}
