@@ -22,11 +22,14 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled here, once: where PYTHONDONTWRITEBYTECODE is set (as on the machines here) Python never
+# writes it, and every process (each command, server worker and test subprocess) compiled every module again.
 $(BIN)/sealkeeper: $(UV) pyproject.toml uv.lock
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 setup: $(BIN)/sealkeeper
+	@$(BIN)/python -m compileall -q -j 0 src
 
 ## make run: synthesise a population, keep it in the protected store (SQLite in $(SEALKEEPER_HOME);
 ## identities encrypted, every decision in the ledger), print the sealing scan, then serve the web pages and the
