@@ -65,7 +65,8 @@ def home(tmp_path: Path, database_url: str) -> Settings:
 def ledger_events(home: Settings, kind: str | None = None) -> list[dict[str, Any]]:
     """Every event in the home's ledger, in order (only those of type ``kind`` if given)."""
     with open_store(home).connect() as conn:
-        found = [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data)).scalars()]
+        rows = conn.execute(sa.select(ledger_entries.c.data).order_by(ledger_entries.c.idx)).scalars()
+        found = [json.loads(bytes(d)) for d in rows]
     return [e for e in found if kind is None or e["type"] == kind]
 
 

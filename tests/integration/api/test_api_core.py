@@ -4,21 +4,17 @@ every decision logged, errors as 4xx naming the field, never the value and never
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pyotp
 import pytest
-import sqlalchemy as sa
-from conftest import person_bundle, write_jsonl
+from conftest import ledger_events, person_bundle, write_jsonl
 from fastapi.testclient import TestClient
 
 from sealkeeper.api import create_app
 from sealkeeper.config import Settings
 from sealkeeper.services import accounts
 from sealkeeper.services.importing import import_file
-from sealkeeper.services.store_access import open_store
-from sealkeeper.store.ledger_tables import ledger_entries
 
 NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -47,11 +43,6 @@ def client(home: Settings) -> TestClient:
 @pytest.fixture
 def staff(home: Settings) -> Staff:
     return Staff(home)
-
-
-def entries(home: Settings) -> list[dict[str, object]]:
-    with open_store(home).connect() as conn:
-        return [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data)).scalars()]
 
 
 def test_health_and_openapi(client: TestClient) -> None:
@@ -103,7 +94,7 @@ def test_the_run_and_the_queue_follow_the_policy_and_every_decision_is_logged(
     assert run.json()["effects"] == {"seal": 1}
     assert client.get("/api/v1/queue", headers=clerk).status_code == 200
     assert client.get("/api/v1/queue", headers=admin).status_code == 403
-    decisions = [e for e in entries(home) if e["type"] == "access.decision"]
+    decisions = ledger_events(home, "access.decision")
     outcomes = {(e["action"], e["outcome"]) for e in decisions}
     assert {
         ("run_sealing", "deny"),

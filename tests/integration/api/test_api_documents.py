@@ -14,7 +14,7 @@ import pyotp
 import pypdf
 import pytest
 import sqlalchemy as sa
-from conftest import write_jsonl
+from conftest import ledger_events, write_jsonl
 from fastapi.testclient import TestClient
 
 from sealkeeper.api import create_app
@@ -22,7 +22,6 @@ from sealkeeper.config import Settings
 from sealkeeper.services import accounts, sealing_runs
 from sealkeeper.services.importing import import_file
 from sealkeeper.services.store_access import open_store
-from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.store.procedure_tables import cases
 from sealkeeper.synth.identity import id_number
 
@@ -81,11 +80,6 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"[\s\x00]", "", "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages))
 
 
-def ledger(home: Settings) -> list[dict[str, Any]]:
-    with open_store(home).connect() as conn:
-        return [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data)).scalars()]
-
-
 def test_issue_fetch_and_verify_a_certificate(client: TestClient, staff: Staff) -> None:
     officer = staff.login(client, "certificate_officer")
     answer = client.post("/api/v1/certificates", json={"id_number": ID_NUMBER, "purpose": "general"}, headers=officer)
@@ -127,7 +121,9 @@ def test_other_roles_get_a_403_that_is_logged(client: TestClient, staff: Staff, 
     answer = client.post("/api/v1/certificates", json={"id_number": ID_NUMBER, "purpose": "general"}, headers=headers)
     assert answer.status_code == 403
     assert ID_NUMBER not in answer.text
-    decisions = [e for e in ledger(home) if e["type"] == "access.decision" and e["action"] == "issue_certificate"]
+    decisions = [
+        e for e in ledger_events(home) if e["type"] == "access.decision" and e["action"] == "issue_certificate"
+    ]
     assert [e["outcome"] for e in decisions] == ["deny"]
 
 
@@ -179,9 +175,9 @@ def test_a_sealed_records_case_gives_a_seal_decision_letter(client: TestClient, 
     admin = staff.login(client, "administrator")
     assert client.get(f"/api/v1/cases/{sealed}/letter.pdf", headers=admin).status_code == 403
     assert client.get("/api/v1/cases/SE-none/letter.pdf", headers=clerk).status_code == 404
-    issued = [e for e in ledger(home) if e["type"] == "document.issued"]
+    issued = ledger_events(home, "document.issued")
     assert [e["kind"] for e in issued] == ["seal_decision"]
-    assert all(NAME not in json.dumps(e, ensure_ascii=False) for e in ledger(home))
+    assert all(NAME not in json.dumps(e, ensure_ascii=False) for e in ledger_events(home))
 
 
 def test_a_refused_application_gives_the_person_a_refusal_letter(home: Settings, tmp_path: Path) -> None:

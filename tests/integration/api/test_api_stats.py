@@ -5,20 +5,16 @@ that spends nothing; the administrator sets the budget and the statistician may 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
-from conftest import person_bundle, write_jsonl
+from conftest import ledger_events, person_bundle, write_jsonl
 from fastapi.testclient import TestClient
 
 from sealkeeper.api import create_app
 from sealkeeper.config import Settings
 from sealkeeper.services import accounts
 from sealkeeper.services.importing import import_file
-from sealkeeper.services.store_access import open_store
-from sealkeeper.store.ledger_tables import ledger_entries
 
 NOW = dt.datetime(2026, 7, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
@@ -27,11 +23,6 @@ def headers(home: Settings, role: str) -> dict[str, str]:
     accounts.create_account(home, accounts.LOCAL_OPERATOR, f"u-{role}", [role], NOW, jurisdictions=["CN"])
     issued = accounts.issue_api_token(home, accounts.LOCAL_OPERATOR, f"u-{role}", "t", NOW, dt.timedelta(days=1))
     return {"Authorization": f"Bearer {issued.token}"}
-
-
-def ledger(home: Settings) -> list[dict[str, object]]:
-    with open_store(home).connect() as conn:
-        return [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data)).scalars()]
 
 
 @pytest.fixture
@@ -60,7 +51,7 @@ def test_the_statistician_lists_reads_the_budget_and_releases(client: TestClient
                                                            "records-by-outcome", 0.5)  # fmt: skip
     assert all(c["ci95"][0] <= c["value"] <= c["ci95"][1] for c in body["cells"])
     assert spent(client, statistician) == 0.5
-    [logged] = [e for e in ledger(home) if e["type"] == "stats.release"]
+    [logged] = ledger_events(home, "stats.release")
     assert (logged["query"], logged["epsilon"]) == ("records-by-outcome", "0.5")
     over = client.post("/api/v1/stats/releases", headers=statistician,
                        json={"query": "sealed-by-year", "epsilon": "9.6"})  # fmt: skip
@@ -81,7 +72,7 @@ def test_others_are_refused_and_only_the_administrator_sets_the_budget(client: T
     assert refused.status_code == 403
     assert client.get("/api/v1/stats/budget").status_code == 401
     assert spent(client, statistician) == 0.0
-    denied = [e for e in ledger(home) if e["type"] == "access.decision" and e.get("outcome") == "deny"]
+    denied = [e for e in ledger_events(home) if e["type"] == "access.decision" and e.get("outcome") == "deny"]
     assert len(denied) == 3
     raise_own = {"dataset": "records", "epsilon_total": "100"}
     assert client.put("/api/v1/stats/budget", headers=statistician, json=raise_own).status_code == 403

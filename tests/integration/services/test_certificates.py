@@ -14,7 +14,7 @@ from typing import Any
 import pypdf
 import pytest
 import sqlalchemy as sa
-from conftest import write_jsonl
+from conftest import ledger_events, write_jsonl
 
 from sealkeeper.access import AccessRole, Account, CertificateBlockedError, CertificateError
 from sealkeeper.auth.errors import NotAllowedError
@@ -69,11 +69,6 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"[\s\x00]", "", "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages))
 
 
-def ledger(home: Settings) -> list[dict[str, Any]]:
-    with open_store(home).connect() as conn:
-        return [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data)).scalars()]
-
-
 def test_a_general_certificate_shows_only_the_unsealed_record(home: Settings, person: str) -> None:
     doc = certificates.issue_certificate(home, OFFICER, purpose="general", at=AT, id_number=ID_NUMBER, pdf=True)
     assert doc.kind == "certificate"
@@ -104,7 +99,7 @@ def test_the_minors_work_exception_shows_the_sealed_record_and_names_the_excepti
     text = pdf_text(doc.pdf)
     assert "强制猥亵罪" in text
     assert "已封存，依法定例外予以载明" in text
-    issued = [e for e in ledger(home) if e["type"] == "document.issued"]
+    issued = ledger_events(home, "document.issued")
     assert issued[-1]["exceptions"] == [EXCEPTION]
     assert issued[-1]["purpose"] == "minor_contact_employment"
 
@@ -118,7 +113,7 @@ def test_the_same_certificate_twice_is_one_document_logged_twice(home: Settings,
     assert first.subject == again.subject == person
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 1
-    assert sum(e["type"] == "document.issued" for e in ledger(home)) == 2
+    assert sum(e["type"] == "document.issued" for e in ledger_events(home)) == 2
 
 
 def test_verification_fails_for_an_altered_payload_and_an_unknown_code(home: Settings, person: str) -> None:
@@ -149,7 +144,7 @@ def test_other_roles_are_refused_and_the_refusal_is_logged(home: Settings, perso
     actor = Account(f"acct-{role}", frozenset({role}), "", frozenset({"CN"}))
     with pytest.raises(NotAllowedError):
         certificates.issue_certificate(home, actor, purpose="general", at=AT, id_number=ID_NUMBER)
-    denied = [e for e in ledger(home) if e["type"] == "access.decision" and e["account"] == actor.id]
+    denied = [e for e in ledger_events(home) if e["type"] == "access.decision" and e["account"] == actor.id]
     assert [(e["action"], e["outcome"]) for e in denied] == [("issue_certificate", "deny")]
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 0
@@ -212,7 +207,7 @@ def test_a_record_that_needs_review_blocks_the_certificate_and_the_block_is_logg
             home, OFFICER, purpose="general", at=AT, id_number=id_number(9, dt.date(2004, 1, 1))
         )
     assert "RC-" in str(blocked.value)
-    kinds = [e["type"] for e in ledger(home)]
+    kinds = [e["type"] for e in ledger_events(home)]
     assert kinds[-2:] == ["access.decision", "certificate.blocked"]
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 0
@@ -253,7 +248,7 @@ def test_a_person_deleted_while_their_certificate_is_made_gets_none_and_the_bloc
     monkeypatch.setattr(certificates, "sign", sign_during_a_deletion)
     with pytest.raises(DocumentNotFoundError, match="deleted while the certificate was made"):
         certificates.issue_certificate(home, OFFICER, purpose="general", at=AT, id_number=ID_NUMBER)
-    assert [e["type"] for e in ledger(home)][-2:] == ["access.decision", "certificate.blocked"]
+    assert [e["type"] for e in ledger_events(home)][-2:] == ["access.decision", "certificate.blocked"]
     with open_store(home).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one() == 0
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
+from conftest import ledger_events
 
 from sealkeeper.access import AccessRole, Account
 from sealkeeper.auth.errors import NotAllowedError
@@ -20,7 +21,6 @@ from sealkeeper.services.store_access import open_store
 from sealkeeper.stats import queries
 from sealkeeper.stats.errors import BudgetExceededError, StatsError
 from sealkeeper.store.database import make_engine
-from sealkeeper.store.ledger_tables import ledger_entries
 from sealkeeper.store.stats_tables import stats_budgets, stats_releases
 from sealkeeper.store.tables import bundles, decisions, subjects
 
@@ -28,12 +28,6 @@ AT = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 STATISTICIAN = Account("acct-stat", frozenset({AccessRole.STATISTICIAN}))
 CLERK = Account("acct-clerk", frozenset({AccessRole.CLERK}), jurisdictions=frozenset({"CN"}))
 ADMINISTRATOR = Account("acct-admin", frozenset({AccessRole.ADMINISTRATOR}))
-
-
-def ledger(home: Settings) -> list[dict[str, object]]:
-    with open_store(home).connect() as conn:
-        return [json.loads(bytes(d)) for d in conn.execute(sa.select(ledger_entries.c.data).order_by(
-            ledger_entries.c.idx)).scalars()]  # fmt: skip
 
 
 def spent(home: Settings, dataset: str = "records") -> dict[str, float]:
@@ -54,7 +48,7 @@ def test_a_release_is_spent_logged_and_stored_before_it_is_returned(population: 
         engine.dispose()
     assert (budget.dataset, budget.period, budget.epsilon_spent) == ("records", "2026", 500_000)
     assert json.loads(row.output) == result.json()
-    entry = ledger(population)[row.ledger_index]
+    entry = ledger_events(population)[row.ledger_index]
     assert entry["type"] == "stats.release"
     assert entry["query"] == "sealed-by-year"
     assert entry["epsilon"] == "0.5"
@@ -66,7 +60,7 @@ def test_a_release_is_spent_logged_and_stored_before_it_is_returned(population: 
         tokens = conn.execute(sa.select(subjects.c.token)).scalars().all()
     assert not any(token in text for token in tokens)  # no person in the ledger entry
     assert "value" not in entry  # parameters only, not the numbers
-    decisions_logged = [e for e in ledger(population) if e["type"] == "access.decision" and e.get("action") ==
+    decisions_logged = [e for e in ledger_events(population) if e["type"] == "access.decision" and e.get("action") ==
                         "read_statistics"]  # fmt: skip
     assert decisions_logged
 
@@ -76,11 +70,11 @@ def test_a_release_over_the_budget_is_refused_and_spends_nothing_the_exact_remai
 ) -> None:
     stats.set_budget(population, "records", "2026", "1", AT, account=ADMINISTRATOR)
     stats.release(population, "records-by-outcome", "0.6", AT)
-    entries = len(ledger(population))
+    entries = len(ledger_events(population))
     with pytest.raises(BudgetExceededError, match=r"asks for epsilon 0.5 but only 0.4 remains; refused, nothing spent"):
         stats.release(population, "records-by-outcome", "0.5", AT)
     assert spent(population)["2026"] == 0.6
-    assert len(ledger(population)) == entries  # nothing logged for a refused release (no access decision asked)
+    assert len(ledger_events(population)) == entries  # nothing logged for a refused release (no access decision asked)
     with open_store(population).connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(stats_releases)).scalar() == 1
     stats.release(population, "records-by-outcome", "0.4", AT)  # exactly what remains
@@ -97,7 +91,7 @@ def test_a_clerk_is_refused_logged_and_spends_nothing(population: Settings) -> N
     with pytest.raises(NotAllowedError):
         stats.release(population, "sealed-by-year", "1", AT, account=CLERK)
     assert spent(population)["2026"] == 0.0
-    denied = [e for e in ledger(population) if e["type"] == "access.decision" and e.get("account") == CLERK.id]
+    denied = [e for e in ledger_events(population) if e["type"] == "access.decision" and e.get("account") == CLERK.id]
     assert denied
     assert denied[-1]["outcome"] == "deny"
 
@@ -106,12 +100,14 @@ def test_the_administrator_sets_a_budget_in_the_ledger_and_a_statistician_may_no
     with pytest.raises(NotAllowedError):
         stats.set_budget(population, "records", "2026", "50", AT, account=STATISTICIAN)  # not their own budget
     assert [v.json()["epsilon_total"] for v in stats.budgets(population, AT) if v.budget.dataset == "records"] == [10.0]
-    denied = [e for e in ledger(population) if e["type"] == "access.decision" and e.get("account") == STATISTICIAN.id]
+    denied = [
+        e for e in ledger_events(population) if e["type"] == "access.decision" and e.get("account") == STATISTICIAN.id
+    ]
     assert denied[-1]["outcome"] == "deny"
-    assert not [e for e in ledger(population) if e["type"] == "stats.budget_set"]
+    assert not ledger_events(population, "stats.budget_set")
     view = stats.set_budget(population, "records", "2026", "2.5", AT, account=ADMINISTRATOR)
     assert view.json() == {"dataset": "records", "period": "2026", "epsilon_total": 2.5, "epsilon_spent": 0.0}
-    changes = [e for e in ledger(population) if e["type"] == "stats.budget_set"]
+    changes = ledger_events(population, "stats.budget_set")
     assert [(e["account"], e["epsilon_total"], e["dataset"], e["period"]) for e in changes] == [
         (ADMINISTRATOR.id, "2.5", "records", "2026")
     ]
@@ -120,10 +116,10 @@ def test_the_administrator_sets_a_budget_in_the_ledger_and_a_statistician_may_no
 def test_a_failure_before_commit_spends_nothing_and_shows_nothing(population: Settings) -> None:
     with open_store(population).begin() as conn:
         conn.execute(sa.text("DROP TABLE stats_releases"))  # the release's last write will fail
-    entries = len(ledger(population))
+    entries = len(ledger_events(population))
     with pytest.raises(Exception, match="database error"):
         stats.release(population, "sealed-by-year", "1", AT)
-    assert len(ledger(population)) == entries
+    assert len(ledger_events(population)) == entries
     with open_store(population).connect() as conn:
         assert conn.execute(sa.select(sa.func.coalesce(sa.func.sum(stats_budgets.c.epsilon_spent), 0))).scalar() == 0
 
