@@ -13,6 +13,7 @@ from collections.abc import Callable
 NO_START = frozenset("，。、；：？！）》」』】〕〉…—·%,.;:?!)]}")
 #: Never at the end of a line: opening brackets.
 NO_END = frozenset("（《「『【〔〈([{")
+_NO_END = "".join(NO_END)  # for str.rstrip
 _TOKENS = re.compile(r"[!-~]+|\s+|.", re.DOTALL)
 
 
@@ -35,7 +36,7 @@ def _paragraph(text: str, width: float, measure: Callable[[str], float]) -> list
         token = pending.pop()
         size = measure(token)
         if line and used + size > width and not token.isspace() and token[0] not in NO_START:
-            keep = len(line.rstrip("".join(NO_END)))
+            keep = len(line.rstrip(_NO_END))
             if keep:  # an opening bracket goes down with what it opens (unless the line is nothing else)
                 line, carry = line[:keep], line[keep:]
             else:

@@ -41,10 +41,6 @@ class SignedDocument:
         return document_from_payload(self.payload)
 
 
-def _private(private_key: bytes) -> Ed25519PrivateKey:
-    return _signer(private_key)[0]
-
-
 def _signer(private_key: bytes) -> tuple[Ed25519PrivateKey, str]:
     """The key object and the id of its public key."""
     if not isinstance(private_key, bytes) or len(private_key) != KEY_BYTES:
@@ -62,7 +58,7 @@ def _loaded(private_key: bytes) -> tuple[Ed25519PrivateKey, str]:
 
 def public_key(private_key: bytes) -> bytes:
     """The raw 32-byte public key of a raw Ed25519 private key."""
-    return _private(private_key).public_key().public_bytes_raw()
+    return _signer(private_key)[0].public_key().public_bytes_raw()
 
 
 def key_id(public: bytes) -> str:
