@@ -36,9 +36,10 @@ def _paragraph(text: str, width: float, measure: Callable[[str], float]) -> list
         token = pending.pop()
         size = measure(token)
         if line and used + size > width and not token.isspace() and token[0] not in NO_START:
-            keep = len(line.rstrip(_NO_END))
-            if keep:  # an opening bracket goes down with what it opens (unless the line is nothing else)
-                line, carry = line[:keep], line[keep:]
+            stripped = line.rstrip()  # a space after the bracket: the bracket still ends the line
+            keep = len(stripped.rstrip(_NO_END))
+            if 0 < keep < len(stripped):  # an opening bracket goes down with what it opens (unless the line is
+                line, carry = line[:keep], line[keep:]  # nothing else)
             else:
                 carry = ""
             if line.strip():

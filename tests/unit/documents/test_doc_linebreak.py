@@ -46,6 +46,7 @@ def test_a_line_fits_but_for_hanging_punctuation(text: str, width: float) -> Non
 
 @given(texts, widths)
 @example("犯（Art.CPL", 8.0)
+@example("犯犯（ 犯", 8.0)  # a space between the bracket and the break
 def test_an_opening_bracket_ends_no_line_that_has_more_after_it(text: str, width: float) -> None:
     """Unless the line is nothing but opening brackets (they cannot all go down)."""
     for paragraph in text.split("\n"):
