@@ -77,9 +77,7 @@ class Ledger:
         datas = [data for data, _ in items]
         leaves = leaf_hashes(datas)
         ext = extend(size, unpack_frontier(size, blob), leaves)
-        repo.insert_entries(conn, size, datas)
-        repo.write_nodes(conn, ext.packed_runs(leaves, size))
-        repo.put_head(conn, ext.size, pack_frontier(ext.frontier))
+        repo.append(conn, size, datas, ext.packed_runs(leaves, size), ext.size, pack_frontier(ext.frontier))
         return range(size, ext.size)
 
     def checkpoint(self, conn: Connection) -> SignedCheckpoint:

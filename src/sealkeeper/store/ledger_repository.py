@@ -159,7 +159,51 @@ _APPEND_NODES = (
 )
 
 
+#: PostgreSQL: a whole append after ``lock_head`` in one statement (one round trip instead of three): the
+#: entries (%s first index, %s their bytes), the new head (%s size, %s frontier), and the strips as in
+#: ``_APPEND_NODES``. The data-modifying CTEs run once each, whether or not the statement reads them.
+_APPEND = (
+    "WITH entries AS (INSERT INTO ledger_entries (idx, data) "
+    "SELECT %s + n - 1, data FROM unnest(%s::bytea[]) WITH ORDINALITY AS e(data, n)), "
+    "head AS (UPDATE ledger_head SET size = %s, frontier = %s WHERE id = 1) "
+    "INSERT INTO ledger_nodes (id, hashes) SELECT * FROM unnest(%s::bigint[], %s::bytea[]) "
+    "ON CONFLICT (id) DO UPDATE SET hashes = ledger_nodes.hashes || EXCLUDED.hashes "
+    "RETURNING id, length(hashes)"
+)
+
+
+_ONE_STATEMENT = 256  # entries at most in an append of one statement (a group commit's batch of certificates)
+
+
+def append(  # noqa: PLR0917 - what one append writes: where, what, its nodes, and the head after it
+    conn: Connection, first: int, datas: Sequence[bytes], runs: Sequence[tuple[int, int, bytes]], size: int,
+    frontier: bytes,
+) -> None:  # fmt: skip
+    """``insert_entries``, ``write_nodes`` and ``put_head`` of one append, in this order; on PostgreSQL as one
+    statement. Strips out of step with the head are refused as ``write_nodes`` refuses them (the caller's
+    transaction then rolls back what the statement wrote). A bulk append (an import's) keeps the three
+    statements: its entries go in by ``executemany``, not as one array parameter of their whole size."""
+    if conn.dialect.name != "postgresql" or not 0 < len(datas) <= _ONE_STATEMENT:
+        insert_entries(conn, first, datas)
+        write_nodes(conn, runs)
+        put_head(conn, size, frontier)
+        return
+    ids, pieces, expected = _strips(runs)
+    rows = conn.exec_driver_sql(_APPEND, (first, list(datas), size, frontier, ids, pieces))
+    _check_lengths({int(key): int(length) for key, length in rows}, expected)
+
+
 def _append_nodes(conn: Connection, runs: Sequence[tuple[int, int, bytes]]) -> None:
+    ids, pieces, expected = _strips(runs)
+    rows = conn.exec_driver_sql(_APPEND_NODES, (ids, pieces))
+    _check_lengths({int(key): int(length) for key, length in rows}, expected)
+
+
+def _strips(
+    runs: Sequence[tuple[int, int, bytes]],
+) -> tuple[list[int], list[bytes], dict[int, tuple[int, int, int]]]:
+    """The runs cut at strip boundaries: the strips' ids, the hashes appended to each, and per strip its
+    length after the append with the run's level and first index (to check against what the database says)."""
     ids: list[int] = []
     pieces: list[bytes] = []
     expected: dict[int, tuple[int, int, int]] = {}  # strip -> (its length after, level, first index)
@@ -172,9 +216,10 @@ def _append_nodes(conn: Connection, runs: Sequence[tuple[int, int, bytes]]) -> N
             pieces.append(packed[at : at + take])
             expected[key] = ((offset * HASH if at == 0 else 0) + len(pieces[-1]), level, first)
             at += take
-    found: dict[int, int] = {
-        int(key): int(length) for key, length in conn.exec_driver_sql(_APPEND_NODES, (ids, pieces))
-    }
+    return ids, pieces, expected
+
+
+def _check_lengths(found: dict[int, int], expected: dict[int, tuple[int, int, int]]) -> None:
     for key, (length, level, first) in expected.items():
         if found.get(key) != length:
             raise _out_of_step(level, first)

@@ -1,5 +1,6 @@
 """The ledger's bulk writes on SQLite and PostgreSQL: every entry's bytes come back exactly as given; node
-strips are filled and continued in place, and refused when out of step with the head."""
+strips are filled and continued in place, and refused when out of step with the head; an append writes its
+entries, strips and head together or not at all."""
 
 from __future__ import annotations
 
@@ -63,3 +64,46 @@ def test_nodes_out_of_step_with_the_head_are_refused_and_nothing_is_written(home
             repo.write_nodes(conn, [(0, wrong, _hashes(0, wrong, 5))])
     with transaction(engine) as conn:
         assert repo.strips(conn, 0, 0, 2) == {0: _hashes(0, 0, 3)}
+
+
+def test_an_append_writes_its_entries_strips_and_head_together(home: Settings) -> None:
+    """``append`` is the three writes of ``Ledger.append_prepared`` (on PostgreSQL one statement): entries at
+    their indexes, strips continued in place, and the head; a second append continues the first."""
+    _, engine = ready(home)
+    first = [b"a" * 40, "封存".encode(), b"\x00" * 7]
+    with transaction(engine) as conn:
+        repo.append(conn, 0, first, [(0, 0, _hashes(0, 0, 3)), (1, 0, _hashes(1, 0, 1))], 3, b"F" * 64)
+    with transaction(engine) as conn:
+        repo.append(conn, 3, [b"d"], [(0, 3, _hashes(0, 3, 1)), (1, 1, _hashes(1, 1, 1))], 4, b"G" * 32)
+    with transaction(engine) as conn:
+        assert repo.entries_from(conn, 0, 10) == list(enumerate([*first, b"d"]))
+        assert repo.strips(conn, 0, 0, 1) == {0: _hashes(0, 0, 4)}
+        assert repo.strips(conn, 1, 0, 1) == {0: _hashes(1, 0, 2)}
+        assert repo.head(conn)[:2] == (4, b"G" * 32)
+
+
+def test_an_append_out_of_step_writes_no_entry_strip_or_head(home: Settings) -> None:
+    _, engine = ready(home)
+    with transaction(engine) as conn:
+        repo.append(conn, 0, [b"a", b"b", b"c"], [(0, 0, _hashes(0, 0, 3))], 3, b"F" * 32)
+    with pytest.raises(StoreError, match="out of step"), transaction(engine) as conn:
+        repo.append(conn, 3, [b"d"], [(0, 4, _hashes(0, 4, 1))], 4, b"G" * 32)  # the strip holds 3, not 4
+    with transaction(engine) as conn:
+        assert repo.entries_from(conn, 0, 10) == list(enumerate([b"a", b"b", b"c"]))
+        assert repo.strips(conn, 0, 0, 1) == {0: _hashes(0, 0, 3)}
+        assert repo.head(conn)[:2] == (3, b"F" * 32)
+
+
+def test_a_bulk_append_and_a_small_one_write_the_same(home: Settings) -> None:
+    """Over ``_ONE_STATEMENT`` entries PostgreSQL takes the three statements; the result is the same."""
+    _, engine = ready(home)
+    n = repo._ONE_STATEMENT + 1
+    datas = [i.to_bytes(2, "big") for i in range(n + 1)]
+    with transaction(engine) as conn:
+        repo.append(conn, 0, datas[:n], [(0, 0, _hashes(0, 0, n))], n, b"F" * 32)  # bulk
+        repo.append(conn, n, datas[n:], [(0, n, _hashes(0, n, 1))], n + 1, b"G" * 32)  # one statement
+    with transaction(engine) as conn:
+        assert repo.entries_from(conn, 0, n + 5) == list(enumerate(datas))
+        strips = repo.strips(conn, 0, 0, 9)
+        assert b"".join(strips[k] for k in sorted(strips)) == _hashes(0, 0, n + 1)
+        assert repo.head(conn)[:2] == (n + 1, b"G" * 32)
