@@ -6,9 +6,9 @@ and, when allowed, computes the lines with ``access.certificate_view`` from the 
 jurisdiction and their sealing cases' states, prints the name (decrypted in memory only), signs with the
 home's document key, stores the document (no ID number in it) and logs the decision and the issuance in the
 ledger, in one write transaction (shared with concurrent requests: ``services.group_commit``), answering only
-after it committed. What is printed is read before that transaction: the person's records with their cases
-by one statement (one snapshot: ``document_repository.person_records``), the name and key by another. A
-refusal is logged too, and raised after the transaction.
+after it committed. What is printed is read before that transaction, by one statement (one snapshot:
+``document_repository.person_for_certificate``): the person's records with their cases, their sealed name and
+their wrapped key. A refusal is logged too, and raised after the transaction.
 
 A record's state for the certificate is its sealing case's (``cases``, procedure ``sealing``): sealed, or in
 review while a seal is in force, counts as sealed; closed (erased) records do not appear; a record the run has
@@ -105,12 +105,12 @@ def certificate_status(case: RecordCase | None, stored: str | None) -> Status | 
     return Status.NOT_SEALED  # not sealed, scheduled, unsealed: the record appears
 
 
-def _records(conn: Connection, protector: Protector, token: str, pack_id: str, day: dt.date) -> tuple[
+def _records(rows: list[Any], protector: Protector, pack_id: str, day: dt.date) -> tuple[
     list[tuple[CertificateRecord, Decision]], dict[str, str]
 ]:  # fmt: skip
-    """The person's records in the pack's jurisdiction with their states, and the labels printed for them."""
-    rows = docs.person_records(conn, token, pack_id)
-    facts = {row.id: row.facts for row in rows}
+    """The person's records in the pack's jurisdiction with their states, and the labels printed for them
+    (``rows``: ``document_repository.person_for_certificate``'s)."""
+    facts = {row.id: row.facts for row in rows if row.id is not None}
     by_record = {(row.id, row.record_id): row for row in rows if row.record_id is not None}
     pack = load_pack(pack_id)
     resolve, ref = resolver_for(pack), PackRef(pack.id, pack.version)
@@ -170,13 +170,14 @@ def issue_certificate(
         events: list[dict[str, Any]] = [decision_event(decision)]
         if decision.allowed:
             try:
-                records, labels = _records(conn, protector, token, pack, at.date())
+                rows = docs.person_for_certificate(conn, token, pack)
+                records, labels = _records(rows, protector, pack, at.date())
                 lines = certificate_view(records, purpose, rules)
             except CertificateError as exc:
                 problem = exc
                 events.append(_blocked(token, purpose, at, str(exc)))
             else:
-                person = sd.open_person(conn, protector, token)
+                person = sd.person_of_row(protector, token, rows[0] if rows else None)
     signed = None
     if person is not None:
         certificate = make_certificate(holder=person[1], purpose=purpose, office=settings.certificate_office,

@@ -150,8 +150,13 @@ class Sealer:
 
 def open_person(conn: Connection, protector: Protector, token: str) -> tuple[Sealer, str]:
     """The person's sealer and their name, decrypted in memory for printing (only the name field is opened)."""
-    row = docs.identity_and_key(conn, token)
-    if row is None or row.name is None:
+    return person_of_row(protector, token, docs.identity_and_key(conn, token))
+
+
+def person_of_row(protector: Protector, token: str, row: Any) -> tuple[Sealer, str]:
+    """As ``open_person``, from a row read already with the person's sealed name and wrapped key (columns
+    ``version``, ``name``, ``keyed``, ``kek_id``, ``wrapped``; None: none stored)."""
+    if row is None or row.name is None or row.keyed is None:
         raise StoreError.of(ServiceRefusal.NO_NAME_STORED, subject=token)
     key = protector.data_key(token, row.kek_id, None if row.wrapped is None else bytes(row.wrapped))
     return Sealer(protector, token, key), protector.unseal(key, token, "name", row.version, bytes(row.name))

@@ -4,8 +4,8 @@ A document is stored once under its verification code. Ed25519 signatures are de
 document issued twice (the same certificate on the same day) has the same code and the same row: the second
 insert is a no-op (``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL), also when two requests race.
 
-Also the two reads a certificate makes of a person, each one query (they are on the request path of every
-certificate): their records with decisions and sealing cases, and their sealed name with their wrapped key.
+Also what a certificate reads of a person, in one query (it is on the request path of every certificate):
+their sealed name with their wrapped key, and their records with decisions and sealing cases.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from sealkeeper.store.procedure_tables import cases, documents
-from sealkeeper.store.tables import bundles, data_keys, decisions, identities
+from sealkeeper.store.tables import bundles, data_keys, decisions, identities, subjects
 
 # Built once: a certificate runs these on its request path (built per call, each cost about 60 us more).
 _INSERT_DOCUMENT = {
@@ -29,12 +29,32 @@ _DOCUMENT_BY_CODE = sa.select(documents).where(documents.c.code == sa.bindparam(
 _COLUMNS = ("code", "kind", "subject", "issued_on", "payload", "signature")
 
 
-def _person_records_query() -> sa.Select[Any]:
+def _person_query() -> sa.Select[Any]:
+    """The person (parameter ``token``) as one row or more: their sealed name and wrapped key, and each stored
+    decision of their bundles in ``jurisdiction`` with the bundle's facts and the record's sealing case.
+
+    Anchored on the person's ``subjects`` row, so a person with no bundle there (or no name or key) still gives
+    one row, with None in the columns they lack. The joins are one flat chain of outer joins: SQLite runs a
+    parenthesised join by materializing it whole (every bundle of the store, read for one person)."""
     on_case = sa.and_(cases.c.bundle == decisions.c.bundle_id, cases.c.record == decisions.c.record_id,
                       cases.c.procedure == "sealing")  # fmt: skip
-    joined = bundles.outerjoin(decisions, decisions.c.bundle_id == bundles.c.id).outerjoin(cases, on_case)
+    in_jurisdiction = sa.and_(
+        bundles.c.token == subjects.c.token, bundles.c.jurisdiction == sa.bindparam("jurisdiction")
+    )
+    joined = (
+        subjects.outerjoin(identities, identities.c.token == subjects.c.token)
+        .outerjoin(data_keys, data_keys.c.token == identities.c.token)
+        .outerjoin(bundles, in_jurisdiction)
+        .outerjoin(decisions, decisions.c.bundle_id == bundles.c.id)
+        .outerjoin(cases, on_case)
+    )
     return (
         sa.select(
+            identities.c.version,
+            identities.c.name,
+            data_keys.c.token.label("keyed"),
+            data_keys.c.kek_id,
+            data_keys.c.wrapped,
             bundles.c.id,
             bundles.c.facts,
             decisions.c.record_id,
@@ -43,16 +63,22 @@ def _person_records_query() -> sa.Select[Any]:
             cases.c.state.label("case_state"),
         )
         .select_from(joined)
-        .where(bundles.c.token == sa.bindparam("token"), bundles.c.jurisdiction == sa.bindparam("jurisdiction"))
+        .where(subjects.c.token == sa.bindparam("token"))
         .order_by(bundles.c.id, decisions.c.record_id)
     )
 
 
-#: The query of ``person_records`` (parameters ``token`` and ``jurisdiction``); its join on the sealing case
-#: matches ``ix_cases_bundle`` whole.
-PERSON_RECORDS = _person_records_query()
+#: The query of ``person_for_certificate`` (parameters ``token`` and ``jurisdiction``); its join on the
+#: sealing case matches ``ix_cases_bundle`` whole.
+PERSON = _person_query()
 _IDENTITY_AND_KEY = (
-    sa.select(identities.c.version, identities.c.name, data_keys.c.kek_id, data_keys.c.wrapped)
+    sa.select(
+        identities.c.version,
+        identities.c.name,
+        data_keys.c.token.label("keyed"),
+        data_keys.c.kek_id,
+        data_keys.c.wrapped,
+    )
     .select_from(identities.join(data_keys, data_keys.c.token == identities.c.token))
     .where(identities.c.token == sa.bindparam("token"))
 )
@@ -102,11 +128,15 @@ def get_document(conn: Connection, code: str) -> Any:
     return conn.execute(_DOCUMENT_BY_CODE, {"code": code}).first()
 
 
-def person_records(conn: Connection, token: str, jurisdiction: str) -> list[Any]:
-    """What a certificate reads of one person, in one query: each stored decision of their bundles in
-    ``jurisdiction`` with the bundle's facts and the record's automatic-sealing case (columns ``case_body`` and
-    ``case_state``, None when the run has not reached it). Bundles without a decision come with None too."""
-    return list(conn.execute(PERSON_RECORDS, {"token": token, "jurisdiction": jurisdiction}))
+def person_for_certificate(conn: Connection, token: str, jurisdiction: str) -> list[Any]:
+    """What a certificate reads of one person, in one query (one snapshot); no row when no subject has this
+    token. Every row holds the person's sealed name (``version``, ``name``) and wrapped key (``kek_id``,
+    ``wrapped``; ``keyed`` is None when they have no key row), and there is one row per stored decision of their
+    bundles in ``jurisdiction`` with the bundle (``id``, ``facts``), the decision (``record_id``, ``status``)
+    and the record's automatic-sealing case (``case_body``, ``case_state``: None when the run has not reached
+    it). A bundle without a decision has None there; a person without a bundle there has one row with None in
+    all of these."""
+    return list(conn.execute(PERSON, {"token": token, "jurisdiction": jurisdiction}))
 
 
 def identity_and_key(conn: Connection, token: str) -> Any:

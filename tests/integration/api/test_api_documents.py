@@ -157,6 +157,12 @@ def test_bad_input_is_a_4xx_naming_the_field(client: TestClient, staff: Staff) -
     assert malformed.json()["error"].startswith("code")
     assert client.get("/api/v1/certificates/0000-0000-0000-0000-0.pdf", headers=officer).status_code == 404
     assert client.post("/api/v1/certificates", json={"id_number": ID_NUMBER, "purpose": "general"}).status_code == 401
+    unknown = {"Authorization": "Bearer sk_not-a-token"}
+    both = {"id_number": ID_NUMBER, "subject": "x", "purpose": "general"}  # the sign-in is checked first
+    for body in ({"id_number": ID_NUMBER, "purpose": "general"}, both):
+        answer = client.post("/api/v1/certificates", json=body, headers=unknown)
+        assert (answer.status_code, answer.json()["error"]) == (401, "not signed in: the token is unknown")
+    assert client.post("/api/v1/certificates", json=both, headers=officer).status_code == 422
 
 
 def test_a_sealed_records_case_gives_a_seal_decision_letter(client: TestClient, staff: Staff, home: Settings) -> None:

@@ -21,9 +21,21 @@ from doc_helpers import (
     letter,
     pair,
 )
+from doc_strategies import documents
+from hypothesis import given
 
 from sealkeeper.access import certificate_view
-from sealkeeper.documents import CitedArticle, DocumentError, Ground, Kind, make_certificate, make_letter
+from sealkeeper.documents import (
+    Certificate,
+    CitedArticle,
+    Document,
+    DocumentError,
+    Ground,
+    Kind,
+    make_certificate,
+    make_letter,
+)
+from sealkeeper.documents.model import texts_of
 from sealkeeper.model.decision import Status
 from sealkeeper.procedures import Reason
 
@@ -145,3 +157,11 @@ def test_an_id_number_anywhere_in_a_letter_is_refused_naming_the_field(change: d
 def test_a_case_number_holds_neither_an_id_number_nor_the_name(case_no: str) -> None:
     with pytest.raises(DocumentError, match="case_no"):
         dataclasses.replace(letter(Kind.REFUSAL), case_no=case_no)
+
+
+@given(documents)
+def test_a_documents_texts_are_found_in_place_as_in_its_asdict(doc: Document) -> None:
+    """The check for ID numbers walks the document itself: the same texts, paths and order as its ``asdict``."""
+    found = list(texts_of(doc))
+    assert found == list(texts_of(dataclasses.asdict(doc)))
+    assert ("holder" if isinstance(doc, Certificate) else "addressee") in dict(found)
