@@ -4,8 +4,9 @@ Appends are bulk statements through the driver, and every write lands at the end
 index inserts). On SQLite the entries of a batch go in as one statement per few megabytes: their bytes
 concatenated into one blob and a JSON array of (offset, length) codes that SQLite cuts it by (``substr`` on
 a BLOB counts bytes and returns a BLOB), because binding one row per entry (``executemany``) costs more
-than the insert itself. On PostgreSQL they are one ``executemany`` (psycopg pipelines it); node strips are
-one ``executemany`` on both.
+than the insert itself. On PostgreSQL they are one ``executemany`` (psycopg pipelines it), and node strips are
+appended in place by one statement. An append of a few entries (``append``: a request's, or a group commit's
+batch) is on PostgreSQL one statement with its strips and the new head.
 """
 
 from __future__ import annotations
